@@ -1,0 +1,7 @@
+# Shortcuts for developers; the README's two commands are scripts/run.sh and scripts/test.sh.
+.PHONY: setup build run test e2e
+setup: ; scripts/setup.sh --test
+build: ; scripts/build.sh
+run: ; scripts/run.sh
+test: ; scripts/test.sh
+e2e: ; scripts/build.sh --debug && node end2end/e2e.mjs

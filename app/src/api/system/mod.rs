@@ -1,0 +1,2 @@
+mod check_server;
+pub use check_server::*;

@@ -1,0 +1,3 @@
+//! The server-side core: no Leptos types below this line, so it can be tested and reused by the
+//! CLI and jobs without a web request.
+pub mod state;

@@ -1,0 +1,69 @@
+//! The error type every server function returns. It crosses the wire as JSON, so the browser gets
+//! the same typed value the server produced; its `Display` is the plain sentence the UI shows.
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Something failed on the server; details are in the server log under the request id, never
+    /// in the response.
+    #[error("Something went wrong on our side. Please try again in a moment.")]
+    Internal,
+    /// The browser could not reach the server or could not read its answer.
+    #[error("Could not reach Samtal. Check your connection and try again.")]
+    Unreachable,
+    /// The request itself was malformed (bad arguments, wrong encoding).
+    #[error("The request could not be understood. Reload the page and try again.")]
+    BadRequest,
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => {
+                AppError::Unreachable
+            }
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Serialization(_) => AppError::BadRequest,
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transport_failures_read_as_unreachable_not_as_server_faults() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Request("dns".into()));
+        assert_eq!(e, AppError::Unreachable);
+        assert!(e.to_string().contains("connection"));
+    }
+
+    #[test]
+    fn bad_arguments_are_a_bad_request() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Args("x".into()));
+        assert_eq!(e, AppError::BadRequest);
+    }
+
+    #[test]
+    fn internal_errors_leak_no_detail() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::ServerError(
+            "secret path /var/lib/x".into(),
+        ));
+        assert!(!e.to_string().contains("/var/lib"));
+    }
+
+    #[test]
+    fn round_trips_as_json() {
+        let bytes = AppError::BadRequest.ser();
+        assert_eq!(AppError::de(bytes), AppError::BadRequest);
+    }
+}

@@ -1,0 +1,89 @@
+//! Formatting for Swedish users: ISO 8601 dates and SEK amounts with a space as the thousands
+//! separator. Both sides call these so server-rendered and hydrated text agree.
+
+/// Formats an amount of öre (1/100 SEK) as `12 345,50 kr`; whole kronor drop the decimals.
+/// The separator is U+00A0 (no-break space) so an amount never wraps across lines.
+pub fn format_sek(ore: i64) -> String {
+    let negative = ore < 0;
+    let abs = ore.unsigned_abs();
+    let kronor = abs / 100;
+    let rest = abs % 100;
+    let digits = kronor.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 * 2 + 8);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('\u{a0}');
+        }
+        grouped.push(ch);
+    }
+    let sign = if negative { "\u{2212}" } else { "" };
+    if rest == 0 {
+        format!("{sign}{grouped}\u{a0}kr")
+    } else {
+        format!("{sign}{grouped},{rest:02}\u{a0}kr")
+    }
+}
+
+/// Civil date (year, month, day) from days since 1970-01-01 (Howard Hinnant's algorithm), so
+/// neither side needs a date library for display.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// `2026-11-24` for a Unix time in seconds (UTC).
+pub fn iso_date(unix_seconds: i64) -> String {
+    let (y, m, d) = civil_from_days(unix_seconds.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `2026-11-24 13:05:09 UTC` for a Unix time in seconds.
+pub fn iso_datetime_utc(unix_seconds: i64) -> String {
+    let secs = unix_seconds.rem_euclid(86_400);
+    format!(
+        "{} {:02}:{:02}:{:02} UTC",
+        iso_date(unix_seconds),
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sek_groups_thousands_with_no_break_spaces() {
+        assert_eq!(format_sek(0), "0\u{a0}kr");
+        assert_eq!(format_sek(100), "1\u{a0}kr");
+        assert_eq!(format_sek(99_900), "999\u{a0}kr");
+        assert_eq!(format_sek(100_000), "1\u{a0}000\u{a0}kr");
+        assert_eq!(format_sek(4_250_000), "42\u{a0}500\u{a0}kr");
+        assert_eq!(format_sek(123_456_789_05), "123\u{a0}456\u{a0}789,05\u{a0}kr");
+        assert_eq!(format_sek(-150_050), "\u{2212}1\u{a0}500,50\u{a0}kr");
+    }
+
+    #[test]
+    fn sek_handles_the_extremes() {
+        assert!(format_sek(i64::MIN).starts_with('\u{2212}'));
+        assert!(format_sek(i64::MAX).ends_with("kr"));
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso_date(0), "1970-01-01");
+        assert_eq!(iso_date(951_782_400), "2000-02-29");
+        assert_eq!(iso_date(1_795_478_400), "2026-11-24");
+        assert_eq!(iso_date(-1), "1969-12-31");
+        assert_eq!(iso_datetime_utc(1_795_525_509), "2026-11-24 13:05:09 UTC");
+    }
+}

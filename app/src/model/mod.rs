@@ -1,0 +1,3 @@
+//! Types and pure functions both sides use. Nothing here touches I/O.
+pub mod format;
+pub mod system;

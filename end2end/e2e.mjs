@@ -1,0 +1,204 @@
+// End-to-end tests in Debian's headless Chromium via playwright-core (never a browser download).
+// Starts the `samtal` binary itself, runs every check at a desktop and a 390×844 phone viewport,
+// stops the server with SIGTERM and expects a clean exit. Prints "N passed, M failed".
+//   SAMTAL_BIN   server binary (default ../target/debug/samtal)
+//   SAMTAL_SITE  site root     (default ../target/site)
+//   SAMTAL_URL   test an already running server instead (no start/stop checks)
+import { chromium } from "playwright-core";
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..");
+const bin = resolve(root, process.env.SAMTAL_BIN ?? "target/debug/samtal");
+const site = resolve(root, process.env.SAMTAL_SITE ?? "target/site");
+const shots = join(here, "screenshots");
+mkdirSync(shots, { recursive: true });
+
+const BUDGET_GZIP = 200 * 1024;
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const VIEWPORTS = [
+  { name: "desktop", viewport: { width: 1280, height: 800 } },
+  { name: "phone", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 },
+];
+
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`  ok    ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`  FAIL  ${name}\n        ${String(e?.stack ?? e).split("\n").slice(0, 4).join("\n        ")}`);
+  }
+}
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+// --- server ----------------------------------------------------------------------------------
+let server = null, base = process.env.SAMTAL_URL;
+if (!base) {
+  server = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--site-root", site],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SAMTAL_LOG_FORMAT: "json" } });
+  server.stderr.on("data", (d) => { if (process.env.E2E_VERBOSE) process.stderr.write(d); });
+  base = await new Promise((ok, fail) => {
+    let out = "";
+    const timer = setTimeout(() => fail(new Error("server did not start within 30 s")), 30000);
+    server.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/running at (http:\/\/[^\s/]+)/);
+      if (m) { clearTimeout(timer); ok(m[1]); }
+    });
+    server.on("exit", (code) => fail(new Error(`server exited early with ${code}`)));
+  });
+}
+console.log(`e2e: testing ${base}`);
+
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+
+async function newPage(vp, opts = {}) {
+  const context = await browser.newContext({ ...vp, viewport: vp.viewport, ...opts });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("requestfailed", (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+  return { context, page, problems };
+}
+async function noHorizontalScroll(page) {
+  const { sw, cw } = await page.evaluate(() => ({
+    sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
+  assert(sw <= cw, `horizontal scroll: scrollWidth ${sw} > clientWidth ${cw}`);
+}
+const ISO_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/;
+
+for (const vp of VIEWPORTS) {
+  console.log(`[${vp.name} ${vp.viewport.width}×${vp.viewport.height}]`);
+
+  await check(`${vp.name}: server-rendered page has real content without JavaScript`, async () => {
+    const { context, page } = await newPage(vp, { javaScriptEnabled: false });
+    const res = await page.goto(base + "/");
+    assert(res.status() === 200, `status ${res.status()}`);
+    const h1 = await page.textContent("h1");
+    assert(h1.includes("Salary talks"), `h1 was ${h1}`);
+    assert(await page.getAttribute(".app", "data-hydrated") === "false", "claims hydration without JS");
+    assert((await page.textContent("#server-result")).includes("Not checked yet"), "status text");
+    await context.close();
+  });
+
+  await check(`${vp.name}: hydrates with no console errors and round-trips a server function`, async () => {
+    const { context, page, problems } = await newPage(vp);
+    await page.goto(base + "/");
+    await page.waitForSelector('.app[data-hydrated="true"]', { timeout: 15000 });
+    await page.click("#check-server");
+    await page.waitForFunction(() => document.querySelector("#server-result")?.textContent.includes("is up"),
+      null, { timeout: 10000 });
+    const text = await page.textContent("#server-result");
+    assert(ISO_TIME.test(text), `no ISO 8601 time in "${text}"`);
+    await page.screenshot({ path: join(shots, `home-${vp.name}.png`), fullPage: true });
+    assert(problems.length === 0, problems.join("; "));
+    await context.close();
+  });
+
+  await check(`${vp.name}: no horizontal scroll`, async () => {
+    const { context, page } = await newPage(vp);
+    await page.goto(base + "/");
+    await noHorizontalScroll(page);
+    await context.close();
+  });
+
+  await check(`${vp.name}: keyboard only — skip link, then the button with Enter`, async () => {
+    const { context, page, problems } = await newPage(vp);
+    await page.goto(base + "/");
+    await page.waitForSelector('.app[data-hydrated="true"]');
+    await page.keyboard.press("Tab");
+    assert(await page.evaluate(() => document.activeElement?.classList.contains("skip-link")),
+      "first Tab does not reach the skip link");
+    let reached = false;
+    for (let i = 0; i < 12 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = await page.evaluate(() => document.activeElement?.id === "check-server");
+    }
+    assert(reached, "Tab never reaches the server check button");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.querySelector("#server-result")?.textContent.includes("is up"));
+    assert(problems.length === 0, problems.join("; "));
+    await context.close();
+  });
+
+  await check(`${vp.name}: unknown page gets a 404 in plain words`, async () => {
+    const { context, page } = await newPage(vp);
+    const res = await page.goto(base + "/no/such/page");
+    assert(res.status() === 404, `status ${res.status()}`);
+    assert((await page.textContent("h1")).includes("Page not found"), "404 heading");
+    await noHorizontalScroll(page);
+    await page.screenshot({ path: join(shots, `404-${vp.name}.png`) });
+    await context.close();
+  });
+}
+
+console.log("[http]");
+await check("security headers, and the CSP nonce is the one on the hydration script", async () => {
+  const res = await fetch(base + "/");
+  const csp = res.headers.get("content-security-policy") ?? "";
+  const nonce = csp.match(/'nonce-([^']+)'/)?.[1];
+  assert(nonce, `no nonce in CSP: ${csp}`);
+  assert(!csp.includes("unsafe-inline") && csp.includes("frame-ancestors 'none'"), csp);
+  const html = await res.text();
+  assert(html.includes(`nonce="${nonce}"`), "hydration script does not carry the CSP nonce");
+  for (const [h, v] of [["x-content-type-options", "nosniff"], ["referrer-policy", "no-referrer"],
+    ["cache-control", "no-store"]]) {
+    assert(res.headers.get(h) === v, `${h}: ${res.headers.get(h)}`);
+  }
+  const again = await fetch(base + "/");
+  assert(!(again.headers.get("content-security-policy") ?? "").includes(nonce), "nonce reused");
+});
+
+await check("bundle is served precompressed (br and gzip)", async () => {
+  for (const enc of ["br", "gzip"]) {
+    const res = await fetch(base + "/pkg/samtal.wasm", { headers: { "accept-encoding": enc } });
+    assert(res.status === 200, `status ${res.status}`);
+    assert(res.headers.get("content-encoding") === enc, `${enc}: got ${res.headers.get("content-encoding")}`);
+    assert(res.headers.get("content-type") === "application/wasm", res.headers.get("content-type"));
+  }
+});
+
+await check(`hydrate bundle (js + wasm) within ${BUDGET_GZIP / 1024} KB gzip`, async () => {
+  let raw = 0, gz = 0;
+  for (const f of ["samtal.js", "samtal.wasm"]) {
+    const data = readFileSync(join(site, "pkg", f));
+    raw += data.length;
+    gz += gzipSync(data, { level: 9 }).length;
+    console.log(`        ${f}: ${data.length} B raw, ${gzipSync(data, { level: 9 }).length} B gzip, ` +
+      `${statSync(join(site, "pkg", f + ".br")).size} B br`);
+  }
+  console.log(`        total: ${raw} B raw, ${gz} B gzip`);
+  assert(gz <= BUDGET_GZIP, `bundle ${gz} B gzip exceeds ${BUDGET_GZIP}`);
+});
+
+await check("GET /healthz answers JSON", async () => {
+  const res = await fetch(base + "/healthz");
+  const body = await res.json();
+  assert(res.status === 200 && body.status === "ok", JSON.stringify(body));
+});
+
+await browser.close();
+
+if (server) {
+  await check("SIGTERM stops the server cleanly", async () => {
+    const code = await new Promise((ok) => {
+      const timer = setTimeout(() => { server.kill("SIGKILL"); ok("timeout"); }, 10000);
+      server.removeAllListeners("exit");
+      server.on("exit", (c, s) => { clearTimeout(timer); ok(c ?? s); });
+      server.kill("SIGTERM");
+    });
+    assert(code === 0, `exit ${code}`);
+  });
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,148 @@
+//! The HTTP router: Leptos pages and server functions, static files, health check, and the
+//! middleware every response passes through.
+use std::{net::SocketAddr, path::PathBuf};
+
+use app::core::state::AppState;
+use axum::{
+    body::Body,
+    extract::{FromRef, Request, State},
+    http::{HeaderValue, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use leptos::{config::LeptosOptions, prelude::*};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+use crate::{error_page, security};
+
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub addr: SocketAddr,
+    pub site_root: PathBuf,
+    pub max_body_bytes: usize,
+}
+
+#[derive(Clone)]
+struct HttpState {
+    leptos: LeptosOptions,
+    app: AppState,
+}
+
+impl FromRef<HttpState> for LeptosOptions {
+    fn from_ref(s: &HttpState) -> Self {
+        s.leptos.clone()
+    }
+}
+
+pub fn leptos_options(config: &HttpConfig) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("samtal")
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .reload_port(3001)
+        .build()
+}
+
+/// Context every render and server function gets: shared state and this request's CSP nonce.
+fn request_context(app: AppState) -> impl Fn() + Clone + Send + 'static {
+    move || {
+        provide_context(app.clone());
+        if let Some(parts) = use_context::<http::request::Parts>() {
+            if let Some(n) = parts.extensions.get::<security::CspNonce>() {
+                provide_context(leptos::nonce::Nonce::from_value(n.0.clone()));
+            }
+        }
+    }
+}
+
+pub fn router(config: &HttpConfig, app: AppState) -> Router {
+    let leptos = leptos_options(config);
+    let routes = generate_route_list(app::App);
+    let context = request_context(app.clone());
+    let state = HttpState { leptos, app };
+    let shell = {
+        let state = state.clone();
+        move || app::shell(state.leptos.clone())
+    };
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, context.clone(), shell)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<HttpState, _>(
+            context,
+            app::shell,
+        ))
+        .with_state(state);
+    with_middleware(router, config.max_body_bytes)
+}
+
+/// The layers every route gets, outermost last. Public so tests can wrap extra routes the
+/// same way (a panicking one, say).
+pub fn with_middleware(router: Router, max_body_bytes: usize) -> Router {
+    router
+        .layer(RequestBodyLimitLayer::new(max_body_bytes))
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            plain_too_large(req, next, max_body_bytes)
+        }))
+        .layer(CatchPanicLayer::custom(|_panic| {
+            // The panic message may hold request data: it goes to stderr via the panic hook,
+            // never into the response.
+            error_page::internal()
+        }))
+        .layer(middleware::from_fn(security::headers))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+            // The path only: query strings could carry personal data.
+            let id = req
+                .extensions()
+                .get::<RequestId>()
+                .and_then(|id| id.header_value().to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
+}
+
+/// Rewrites the body-limit layer's bare 413 into a page in plain words.
+async fn plain_too_large(req: Request, next: Next, limit: usize) -> Response {
+    let res = next.run(req).await;
+    if res.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return error_page::too_large(limit);
+    }
+    res
+}
+
+#[derive(Clone, Copy)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _req: &http::Request<B>) -> Option<RequestId> {
+        let mut bytes = [0u8; 12];
+        getrandom::fill(&mut bytes).ok()?;
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        HeaderValue::from_str(&hex).ok().map(RequestId::new)
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Health {
+    status: &'static str,
+    version: String,
+    uptime_seconds: u64,
+}
+
+async fn healthz(State(state): State<HttpState>) -> impl IntoResponse {
+    let status = state.app.status();
+    Json(Health { status: "ok", version: status.version, uptime_seconds: status.uptime_seconds })
+}
+

@@ -1,0 +1,8 @@
+//! The `samtal` server: command line, HTTP router and middleware, background jobs.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod error_page;
+pub mod http;
+pub mod security;
+pub mod telemetry;

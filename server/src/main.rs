@@ -1,0 +1,4 @@
+//! `samtal`: the command-line entry point. See `samtal --help`.
+fn main() -> std::process::ExitCode {
+    server::cli::main()
+}
