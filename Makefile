@@ -4,4 +4,4 @@ setup: ; scripts/setup.sh --test
 build: ; scripts/build.sh
 run: ; scripts/run.sh
 test: ; scripts/test.sh
-e2e: ; scripts/build.sh --debug && node end2end/e2e.mjs
+e2e: ; cargo build -p server && scripts/build.sh --site-only && node end2end/e2e.mjs

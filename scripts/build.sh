@@ -2,7 +2,8 @@
 # Builds the site (hydrate bundle + CSS + public files, precompressed) and the `samtal` binary,
 # with cargo + wasm-bindgen + wasm-opt: the same steps `cargo leptos build --release` runs.
 #   scripts/build.sh            release server (target/release/samtal)
-#   scripts/build.sh --debug    debug server (target/debug/samtal), e.g. for the tests
+#   scripts/build.sh --debug    debug server (target/debug/samtal)
+#   scripts/build.sh --site-only the site alone (the tests use the server `cargo test` built)
 # The bundle always uses the small `wasm-release` profile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ source scripts/env.sh
 [ "$SAMTAL_WASM_MODE" = unknown ] && { echo "build: run scripts/setup.sh first" >&2; exit 1; }
 SERVER_PROFILE=release
 [ "${1:-}" = "--debug" ] && SERVER_PROFILE=debug
+[ "${1:-}" = "--site-only" ] && SERVER_PROFILE=none
 SITE=target/site
 PKG=$SITE/pkg
 say() { printf '\033[1mbuild:\033[0m %s\n' "$*"; }
@@ -33,6 +35,7 @@ rm -rf "$PKG" && mv "$PKG.new" "$PKG"
 cp -r public/. "$SITE/"
 node tools/precompress.mjs "$SITE"
 
+[ "$SERVER_PROFILE" = none ] && { say "done: $SITE"; exit 0; }
 say "server ($SERVER_PROFILE)"
 if [ "$SERVER_PROFILE" = release ]; then cargo build --release -p server --bin samtal
 else cargo build -p server --bin samtal; fi

@@ -15,8 +15,9 @@ step "unit and integration tests"
 # app and server together, so app is built once with `ssr` and the e2e run reuses the binary.
 cargo test --locked -p app -p server
 
-step "build the site and the debug server"
-scripts/build.sh --debug
+step "build the site"
+# The e2e run uses target/debug/samtal as `cargo test` just built it (same features, no rebuild).
+scripts/build.sh --site-only
 
 step "end-to-end tests (Chromium, desktop and 390×844)"
 SAMTAL_BIN=target/debug/samtal SAMTAL_SITE=target/site node end2end/e2e.mjs

@@ -54,15 +54,15 @@ fn ServerCheck() -> impl IntoView {
             </button>
             <p id="server-result" role="status" aria-live="polite">
                 {move || match value.get() {
-                    None if pending.get() => "Checking…".to_string(),
-                    None => "Not checked yet.".to_string(),
-                    Some(Ok(status)) => format!(
-                        "Server {} is up. Server time {}, running for {} s.",
-                        status.version,
-                        iso_datetime_utc(status.server_time_unix),
-                        status.uptime_seconds,
-                    ),
-                    Some(Err(e)) => e.to_string(),
+                    None if pending.get() => "Checking…".into_any(),
+                    None => "Not checked yet.".into_any(),
+                    Some(Ok(status)) => view! {
+                        "Server " {status.version} " is up. Server time "
+                        <span class="nowrap">{iso_datetime_utc(status.server_time_unix)}</span>
+                        ", running for " {status.uptime_seconds} " s."
+                    }
+                    .into_any(),
+                    Some(Err(e)) => view! { <span class="error">{e.to_string()}</span> }.into_any(),
                 }}
             </p>
         </section>
