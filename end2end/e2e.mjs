@@ -5,8 +5,10 @@
 //   SAMTAL_SITE  site root     (default ../target/site)
 //   SAMTAL_URL   test an already running server instead (no start/stop checks)
 import { chromium } from "playwright-core";
-import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,7 +22,9 @@ mkdirSync(shots, { recursive: true });
 
 const BUDGET_GZIP = 200 * 1024;
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  // Tenants live at <slug>.localhost; pin that to the IPv4 loopback the server listens on.
+  "--host-resolver-rules=MAP *.localhost 127.0.0.1"];
 const VIEWPORTS = [
   { name: "desktop", viewport: { width: 1280, height: 800 } },
   { name: "phone", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 },
@@ -40,20 +44,46 @@ async function check(name, fn) {
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
 
 // --- server ----------------------------------------------------------------------------------
-let server = null, base = process.env.SAMTAL_URL;
+// A fresh data directory: the demo tenant (created by the server), a second tenant to prove
+// isolation, and a disabled one.
+let server = null, base = process.env.SAMTAL_URL, port;
+const dataDir = mkdtempSync(join(tmpdir(), "samtal-e2e-"));
 if (!base) {
-  server = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--site-root", site],
+  server = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--site-root", site, "--data-dir", dataDir,
+    "--base-domain", "localhost", "--create-demo-tenant"],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SAMTAL_LOG_FORMAT: "json" } });
   server.stderr.on("data", (d) => { if (process.env.E2E_VERBOSE) process.stderr.write(d); });
-  base = await new Promise((ok, fail) => {
+  port = await new Promise((ok, fail) => {
     let out = "";
     const timer = setTimeout(() => fail(new Error("server did not start within 30 s")), 30000);
     server.stdout.on("data", (d) => {
       out += d;
-      const m = out.match(/running at (http:\/\/[^\s/]+)/);
-      if (m) { clearTimeout(timer); ok(m[1]); }
+      const m = out.match(/running at http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) { clearTimeout(timer); ok(Number(m[1])); }
     });
     server.on("exit", (code) => fail(new Error(`server exited early with ${code}`)));
+  });
+  base = `http://demo.localhost:${port}`;
+  // Created by the CLI while the server runs: the catalog is shared between processes.
+  const cli = (...args) => execFileSync(bin, [...args, "--data-dir", dataDir], { stdio: "pipe" });
+  cli("tenant", "create", "other", "--name", "Other AB");
+  cli("tenant", "create", "closed", "--name", "Closed AB");
+  cli("tenant", "disable", "closed");
+} else {
+  port = Number(new URL(base).port);
+}
+const tenantUrl = (slug) => `http://${slug}.localhost:${port}`;
+
+/** GET over loopback with an explicit Host header (Node's resolver knows no *.localhost). */
+function get(path, { host = `demo.localhost:${port}`, headers = {} } = {}) {
+  return new Promise((ok, fail) => {
+    const req = httpRequest({ host: "127.0.0.1", port, path, headers: { host, ...headers } }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => ok({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", fail);
+    req.end();
   });
 }
 console.log(`e2e: testing ${base}`);
@@ -139,31 +169,59 @@ for (const vp of VIEWPORTS) {
     await page.screenshot({ path: join(shots, `404-${vp.name}.png`) });
     await context.close();
   });
+
+  await check(`${vp.name}: each tenant sees its own organisation, nobody else's`, async () => {
+    const { context, page, problems } = await newPage(vp);
+    await page.goto(base + "/");
+    await page.waitForSelector('.app[data-hydrated="true"]');
+    assert((await page.textContent("#org-name")).includes("Demo AB"), "demo name");
+    await page.goto(tenantUrl("other") + "/");
+    await page.waitForSelector('.app[data-hydrated="true"]');
+    const other = await page.textContent("#org-name");
+    assert(other.includes("Other AB") && !other.includes("Demo"), `other shows ${other}`);
+    assert(problems.length === 0, problems.join("; "));
+    await context.close();
+  });
+
+  await check(`${vp.name}: unknown and disabled organisations get 404 and 403 pages`, async () => {
+    const { context, page } = await newPage(vp);
+    let res = await page.goto(tenantUrl("nobody") + "/");
+    assert(res.status() === 404, `unknown: ${res.status()}`);
+    assert((await page.textContent("h1")).includes("No organisation"), "unknown page");
+    await noHorizontalScroll(page);
+    res = await page.goto(tenantUrl("closed") + "/");
+    assert(res.status() === 403, `disabled: ${res.status()}`);
+    assert((await page.textContent("h1")).includes("disabled"), "disabled page");
+    assert(!(await page.content()).includes("Closed AB"), "disabled page leaks the name");
+    await noHorizontalScroll(page);
+    await page.screenshot({ path: join(shots, `403-${vp.name}.png`) });
+    await context.close();
+  });
 }
 
 console.log("[http]");
 await check("security headers, and the CSP nonce is the one on the hydration script", async () => {
-  const res = await fetch(base + "/");
-  const csp = res.headers.get("content-security-policy") ?? "";
+  const res = await get("/");
+  const csp = res.headers["content-security-policy"] ?? "";
   const nonce = csp.match(/'nonce-([^']+)'/)?.[1];
   assert(nonce, `no nonce in CSP: ${csp}`);
   assert(!csp.includes("unsafe-inline") && csp.includes("frame-ancestors 'none'"), csp);
-  const html = await res.text();
+  const html = res.body.toString();
   assert(html.includes(`nonce="${nonce}"`), "hydration script does not carry the CSP nonce");
   for (const [h, v] of [["x-content-type-options", "nosniff"], ["referrer-policy", "no-referrer"],
     ["cache-control", "no-store"]]) {
-    assert(res.headers.get(h) === v, `${h}: ${res.headers.get(h)}`);
+    assert(res.headers[h] === v, `${h}: ${res.headers[h]}`);
   }
-  const again = await fetch(base + "/");
-  assert(!(again.headers.get("content-security-policy") ?? "").includes(nonce), "nonce reused");
+  const again = await get("/");
+  assert(!(again.headers["content-security-policy"] ?? "").includes(nonce), "nonce reused");
 });
 
 await check("bundle is served precompressed (br and gzip)", async () => {
   for (const enc of ["br", "gzip"]) {
-    const res = await fetch(base + "/pkg/samtal.wasm", { headers: { "accept-encoding": enc } });
+    const res = await get("/pkg/samtal.wasm", { headers: { "accept-encoding": enc } });
     assert(res.status === 200, `status ${res.status}`);
-    assert(res.headers.get("content-encoding") === enc, `${enc}: got ${res.headers.get("content-encoding")}`);
-    assert(res.headers.get("content-type") === "application/wasm", res.headers.get("content-type"));
+    assert(res.headers["content-encoding"] === enc, `${enc}: got ${res.headers["content-encoding"]}`);
+    assert(res.headers["content-type"] === "application/wasm", res.headers["content-type"]);
   }
 });
 
@@ -181,8 +239,8 @@ await check(`hydrate bundle (js + wasm) within ${BUDGET_GZIP / 1024} KB gzip`, a
 });
 
 await check("GET /healthz answers JSON", async () => {
-  const res = await fetch(base + "/healthz");
-  const body = await res.json();
+  const res = await get("/healthz", { host: `127.0.0.1:${port}` });
+  const body = JSON.parse(res.body.toString());
   assert(res.status === 200 && body.status === "ok", JSON.stringify(body));
 });
 
@@ -200,5 +258,6 @@ if (server) {
   });
 }
 
+rmSync(dataDir, { recursive: true, force: true });
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

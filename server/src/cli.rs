@@ -1,8 +1,15 @@
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+use std::{io::IsTerminal, net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 
+use app::{
+    core::{
+        db::PoolLimits,
+        tenancy::{provision::StorageTarget, Routing, Tenancy, TenancyConfig, TenancyError},
+    },
+    model::{format::iso_date, slug::Slug},
+};
 use clap::{Args, Parser, Subcommand};
 
-use crate::{http, telemetry};
+use crate::{http, jobs, telemetry};
 
 #[derive(Debug, Parser)]
 #[command(name = "samtal", version, about = "Salary talks, salary review and pay-equity analysis")]
@@ -18,6 +25,33 @@ pub struct Cli {
 pub enum Command {
     /// Serve the web application.
     Serve(ServeArgs),
+    /// Create, list, disable and enable tenants (customer organisations).
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Apply pending migrations to the catalog and every tenant database.
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StorageArgs {
+    /// Folder for catalog.db and tenants/<slug>.db.
+    #[arg(long, env = "SAMTAL_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL for the catalog instead of <data-dir>/catalog.db.
+    #[arg(long, env = "SAMTAL_CATALOG_URL", global = true)]
+    pub catalog_url: Option<String>,
+    /// Name prefix of tenant databases on PostgreSQL.
+    #[arg(long, env = "SAMTAL_PG_DB_PREFIX", default_value = "samtal_", global = true)]
+    pub pg_db_prefix: String,
+}
+
+impl StorageArgs {
+    fn config(&self) -> TenancyConfig {
+        let mut c = TenancyConfig::new(&self.data_dir);
+        c.catalog_url = self.catalog_url.clone();
+        c.pg_db_prefix = self.pg_db_prefix.clone();
+        c
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -31,6 +65,82 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "SAMTAL_MAX_BODY_BYTES", default_value_t = http::DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+    /// Tenants live at <slug>.<base-domain>.
+    #[arg(long, env = "SAMTAL_BASE_DOMAIN", default_value = "localhost")]
+    pub base_domain: String,
+    /// Serve exactly this tenant on any host name (a customer's own instance).
+    #[arg(long, env = "SAMTAL_SINGLE_TENANT")]
+    pub single_tenant: Option<String>,
+    /// Most tenant connection pools open at once (least recently used are closed beyond it).
+    #[arg(long, env = "SAMTAL_MAX_OPEN_TENANTS", default_value_t = 100)]
+    pub max_open_tenants: usize,
+    /// Connections per tenant pool. On PostgreSQL keep max-open-tenants × this below the
+    /// server's max_connections (100 by default).
+    #[arg(long, env = "SAMTAL_TENANT_CONNECTIONS", default_value_t = 4)]
+    pub tenant_connections: u32,
+    /// Create a `demo` tenant (SQLite) when there is no tenant at all. For local trials.
+    #[arg(long)]
+    pub create_demo_tenant: bool,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Create a tenant and its database.
+    Create {
+        slug: String,
+        /// The organisation's name as people see it, e.g. "Acme AB".
+        #[arg(long)]
+        name: String,
+        /// Create the tenant's database on this PostgreSQL cluster instead of SQLite.
+        #[arg(long)]
+        postgres: Option<String>,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// List tenants.
+    List {
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Stop serving a tenant (its pages answer 403); data is kept.
+    Disable {
+        slug: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Serve a disabled tenant again.
+    Enable {
+        slug: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MigrateArgs {
+    /// Tenants migrated at the same time.
+    #[arg(long, default_value_t = 16)]
+    pub concurrency: usize,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("the site folder {0} is missing; build it first (scripts/build.sh)")]
+    SiteMissing(PathBuf),
+    #[error("server failed: {0}")]
+    Serve(std::io::Error),
+    #[error("{0}")]
+    Tenancy(#[from] TenancyError),
+    #[error("invalid tenant name: {0}")]
+    Slug(#[from] app::model::slug::SlugError),
+    #[error("{0} of {1} tenants failed to migrate")]
+    MigrateFailed(usize, usize),
 }
 
 pub fn main() -> ExitCode {
@@ -43,51 +153,149 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = match cli.command {
-        Command::Serve(args) => runtime.block_on(serve(args)),
-    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve(args).await,
+            Command::Tenant(cmd) => tenant(cmd).await,
+            Command::Migrate(args) => migrate(args).await,
+        }
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!(error = %e, "samtal stopped with an error");
             eprintln!("samtal: {e}");
             ExitCode::FAILURE
         }
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum CliError {
-    #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
-    #[error("the site folder {0} is missing; build it first (make build)")]
-    SiteMissing(PathBuf),
-    #[error("server failed: {0}")]
-    Serve(std::io::Error),
-}
-
 async fn serve(args: ServeArgs) -> Result<(), CliError> {
     if !args.site_root.join("pkg").is_dir() {
         return Err(CliError::SiteMissing(args.site_root));
     }
-    let config = http::HttpConfig {
+    let mut config = args.storage.config();
+    config.routing = match &args.single_tenant {
+        Some(slug) => Routing::Single(Slug::parse(slug)?),
+        None => Routing::Subdomain { base_domain: args.base_domain.to_ascii_lowercase() },
+    };
+    config.max_open_tenants = args.max_open_tenants;
+    config.tenant_limits = PoolLimits { max_connections: args.tenant_connections.max(1), ..PoolLimits::default() };
+    let tenancy = Tenancy::open(config).await?;
+    let demo = Slug::parse("demo")?;
+    if args.create_demo_tenant && tenancy.catalog().list().await?.is_empty() {
+        tenancy.create_tenant(&demo, "Demo AB", StorageTarget::Sqlite).await?;
+        tracing::info!("created the demo tenant");
+    }
+    let http_config = http::HttpConfig {
         addr: args.addr,
         site_root: args.site_root,
         max_body_bytes: args.max_body_bytes,
     };
-    let router = http::router(&config, app::core::state::AppState::new());
-    let listener = tokio::net::TcpListener::bind(config.addr)
+    let router = http::router(&http_config, app::core::state::AppState::new(tenancy.clone()));
+    let listener = tokio::net::TcpListener::bind(http_config.addr)
         .await
-        .map_err(|source| CliError::Bind { addr: config.addr, source })?;
+        .map_err(|source| CliError::Bind { addr: http_config.addr, source })?;
     let local = listener.local_addr().map_err(CliError::Serve)?;
+    let reaper = jobs::spawn_pool_reaper(tenancy.clone());
     tracing::info!(%local, "samtal is listening");
     println!("Samtal is running at http://{local}/");
+    match &args.single_tenant {
+        Some(slug) => println!("Serving only tenant {slug}, on any host name."),
+        None => {
+            let port = local.port();
+            println!("Tenants are served at http://<tenant>.{}:{port}/", args.base_domain);
+            if tenancy.catalog().get(&demo).await?.is_some() {
+                println!("Demo organisation: http://demo.{}:{port}/", args.base_domain);
+            }
+        }
+    }
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(CliError::Serve)?;
+    reaper.abort();
+    tenancy.pools().close_all().await;
     tracing::info!("samtal stopped cleanly");
     Ok(())
+}
+
+async fn tenant(cmd: TenantCommand) -> Result<(), CliError> {
+    match cmd {
+        TenantCommand::Create { slug, name, postgres, storage } => {
+            let slug = Slug::parse(&slug)?;
+            let tenancy = Tenancy::open(storage.config()).await?;
+            let target = match postgres {
+                Some(cluster_url) => StorageTarget::Postgres { cluster_url },
+                None => StorageTarget::Sqlite,
+            };
+            let rec = tenancy.create_tenant(&slug, &name, target).await?;
+            println!("Created tenant {} ({}), storage {}", rec.slug, rec.display_name, backend_of(&rec.storage_url));
+        }
+        TenantCommand::List { storage } => {
+            let tenancy = Tenancy::open(storage.config()).await?;
+            let list = tenancy.catalog().list().await?;
+            println!("{:<24} {:<13} {:<9} {:<10} NAME", "SLUG", "STATUS", "STORAGE", "CREATED");
+            for r in &list {
+                println!(
+                    "{:<24} {:<13} {:<9} {:<10} {}",
+                    r.slug.as_str(),
+                    r.status.as_str(),
+                    backend_of(&r.storage_url),
+                    iso_date(r.created_at / 1000),
+                    r.display_name
+                );
+            }
+            println!("{} tenant(s)", list.len());
+        }
+        TenantCommand::Disable { slug, storage } => set_enabled(&slug, &storage, false).await?,
+        TenantCommand::Enable { slug, storage } => set_enabled(&slug, &storage, true).await?,
+    }
+    Ok(())
+}
+
+async fn set_enabled(slug: &str, storage: &StorageArgs, enable: bool) -> Result<(), CliError> {
+    let slug = Slug::parse(slug)?;
+    let tenancy = Tenancy::open(storage.config()).await?;
+    tenancy.set_enabled(&slug, enable).await?;
+    println!("Tenant {slug} {}", if enable { "enabled" } else { "disabled" });
+    Ok(())
+}
+
+fn backend_of(storage_url: &str) -> &'static str {
+    if storage_url.starts_with("sqlite:") { "sqlite" } else { "postgres" }
+}
+
+async fn migrate(args: MigrateArgs) -> Result<(), CliError> {
+    // Opening the catalog migrates it too.
+    let tenancy: Arc<Tenancy> = Tenancy::open(args.storage.config()).await?;
+    let tty = std::io::stderr().is_terminal();
+    let report = tenancy
+        .migrate_all(args.concurrency, |done, total| {
+            if tty {
+                let width = 30;
+                let filled = if total == 0 { width } else { done * width / total };
+                eprint!("\r[{}{}] {done}/{total}", "#".repeat(filled), ".".repeat(width - filled));
+                if done == total {
+                    eprintln!();
+                }
+            }
+        })
+        .await?;
+    let total = report.up_to_date + report.migrated.len() + report.failed.len();
+    println!(
+        "{total} tenant(s): {} up to date, {} migrated, {} failed, in {:.2} s",
+        report.up_to_date,
+        report.migrated.len(),
+        report.failed.len(),
+        report.elapsed.as_secs_f64()
+    );
+    for (slug, versions) in &report.migrated {
+        println!("  migrated {slug}: applied {versions:?}");
+    }
+    for (slug, error) in &report.failed {
+        println!("  FAILED   {slug}: {error}");
+    }
+    if report.failed.is_empty() { Ok(()) } else { Err(CliError::MigrateFailed(report.failed.len(), total)) }
 }
 
 /// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before the process exits.
@@ -118,3 +326,4 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutdown requested; finishing open requests");
 }
+

@@ -2,7 +2,7 @@
 //! middleware every response passes through.
 use std::{net::SocketAddr, path::PathBuf};
 
-use app::core::state::AppState;
+use app::core::{state::AppState, tenancy::Tenant};
 use axum::{
     body::Body,
     extract::{FromRef, Request, State},
@@ -21,7 +21,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{error_page, security};
+use crate::{error_page, security, tenant};
 
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -54,13 +54,17 @@ pub fn leptos_options(config: &HttpConfig) -> LeptosOptions {
         .build()
 }
 
-/// Context every render and server function gets: shared state and this request's CSP nonce.
+/// Context every render and server function gets: shared state, this request's tenant (put
+/// there by [`tenant::resolve`]) and its CSP nonce.
 fn request_context(app: AppState) -> impl Fn() + Clone + Send + 'static {
     move || {
         provide_context(app.clone());
         if let Some(parts) = use_context::<http::request::Parts>() {
             if let Some(n) = parts.extensions.get::<security::CspNonce>() {
                 provide_context(leptos::nonce::Nonce::from_value(n.0.clone()));
+            }
+            if let Some(t) = parts.extensions.get::<Tenant>() {
+                provide_context(t.clone());
             }
         }
     }
@@ -70,6 +74,7 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
     let leptos = leptos_options(config);
     let routes = generate_route_list(app::App);
     let context = request_context(app.clone());
+    let tenancy = app.tenancy.clone();
     let state = HttpState { leptos, app };
     let shell = {
         let state = state.clone();
@@ -82,7 +87,10 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
             context,
             app::shell,
         ))
-        .with_state(state);
+        .with_state(state)
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            tenant::resolve(tenancy.clone(), req, next)
+        }));
     with_middleware(router, config.max_body_bytes)
 }
 

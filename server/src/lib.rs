@@ -4,5 +4,7 @@
 pub mod cli;
 pub mod error_page;
 pub mod http;
+pub mod jobs;
 pub mod security;
+pub mod tenant;
 pub mod telemetry;

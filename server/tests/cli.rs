@@ -14,6 +14,8 @@ fn serve_stops_cleanly_on_sigterm() {
     let mut child = Command::new(BIN)
         .args(["serve", "--addr", "127.0.0.1:0", "--site-root"])
         .arg(site.path())
+        .arg("--data-dir")
+        .arg(site.path().join("data"))
         .env("SAMTAL_LOG_FORMAT", "json")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -43,9 +45,46 @@ fn serve_stops_cleanly_on_sigterm() {
 fn serve_refuses_a_missing_site_with_a_clear_message() {
     let out = Command::new(BIN)
         .args(["serve", "--addr", "127.0.0.1:0", "--site-root", "/nonexistent/samtal-site"])
+        .args(["--data-dir", "/nonexistent/samtal-data"])
         .output()
         .expect("run");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("site folder") && err.contains("build it first"), "{err}");
+}
+
+#[test]
+fn tenant_cli_creates_lists_disables_and_refuses_bad_input() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .arg("--data-dir")
+            .arg(data.path())
+            .env("SAMTAL_LOG_FORMAT", "json")
+            .output()
+            .expect("run samtal")
+    };
+    let ok = run(&["tenant", "create", "acme", "--name", "Acme AB"]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let dup = run(&["tenant", "create", "acme", "--name", "Other"]);
+    assert!(!dup.status.success());
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("already exists"));
+    let bad = run(&["tenant", "create", "Bad_Slug", "--name", "X"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid tenant name"));
+    let reserved = run(&["tenant", "create", "www", "--name", "X"]);
+    assert!(String::from_utf8_lossy(&reserved.stderr).contains("reserved"));
+    assert!(run(&["tenant", "disable", "acme"]).status.success());
+    let list = run(&["tenant", "list"]);
+    let out = String::from_utf8_lossy(&list.stdout);
+    assert!(out.contains("acme") && out.contains("disabled") && out.contains("Acme AB"), "{out}");
+    assert!(out.contains("1 tenant(s)"), "{out}");
+    assert!(run(&["tenant", "enable", "acme"]).status.success());
+    let migrate = run(&["migrate"]);
+    assert!(migrate.status.success());
+    assert!(String::from_utf8_lossy(&migrate.stdout).contains("1 up to date"));
+    let missing = run(&["tenant", "disable", "nobody"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no tenant named nobody"));
 }

@@ -1,5 +1,6 @@
 //! Black-box tests of the HTTP surface through the real router (tower `oneshot`).
-use app::core::state::AppState;
+use app::core::{db::Backend, state::AppState, testkit::TestEnv, tenancy::provision::StorageTarget};
+use app::model::slug::Slug;
 use axum::{
     body::Body,
     http::{header, Request, StatusCode},
@@ -12,10 +13,14 @@ use tower::ServiceExt;
 
 struct Site {
     dir: tempfile::TempDir,
+    env: TestEnv,
 }
 
-/// A minimal built site: enough for the router to serve pages and static files.
-fn site() -> Site {
+const HOST: &str = "demo.localhost:3000";
+
+/// A minimal built site (enough for the router to serve pages and static files) and a catalog
+/// with one SQLite tenant, `demo`.
+async fn site() -> Site {
     let dir = tempfile::tempdir().expect("tempdir");
     let pkg = dir.path().join("pkg");
     std::fs::create_dir_all(&pkg).expect("pkg");
@@ -29,7 +34,12 @@ fn site() -> Site {
         out
     };
     std::fs::write(pkg.join("samtal.js.gz"), gz).expect("js.gz");
-    Site { dir }
+    let env = TestEnv::new(Backend::Sqlite).await;
+    env.tenancy
+        .create_tenant(&Slug::parse("demo").expect("slug"), "Demo AB", StorageTarget::Sqlite)
+        .await
+        .expect("demo tenant");
+    Site { dir, env }
 }
 
 fn app(site: &Site, max_body_bytes: usize) -> Router {
@@ -38,7 +48,7 @@ fn app(site: &Site, max_body_bytes: usize) -> Router {
         site_root: site.dir.path().to_path_buf(),
         max_body_bytes,
     };
-    router(&config, AppState::new())
+    router(&config, AppState::new(site.env.tenancy.clone()))
 }
 
 async fn send(app: Router, req: Request<Body>) -> (StatusCode, http::HeaderMap, String) {
@@ -50,12 +60,12 @@ async fn send(app: Router, req: Request<Body>) -> (StatusCode, http::HeaderMap, 
 }
 
 fn get_req(path: &str) -> Request<Body> {
-    Request::builder().uri(path).body(Body::empty()).expect("request")
+    Request::builder().uri(path).header(header::HOST, HOST).body(Body::empty()).expect("request")
 }
 
 #[tokio::test]
 async fn healthz_answers_json() {
-    let s = site();
+    let s = site().await;
     let (status, headers, body) = send(app(&s, 1024), get_req("/healthz")).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "application/json");
@@ -66,7 +76,7 @@ async fn healthz_answers_json() {
 
 #[tokio::test]
 async fn home_page_is_server_rendered_with_strict_headers() {
-    let s = site();
+    let s = site().await;
     let (status, h, body) = send(app(&s, 1024), get_req("/")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Salary talks your people can trust"), "{body}");
@@ -90,7 +100,7 @@ async fn home_page_is_server_rendered_with_strict_headers() {
 
 #[tokio::test]
 async fn every_response_gets_a_fresh_nonce_and_request_id() {
-    let s = site();
+    let s = site().await;
     let a = send(app(&s, 1024), get_req("/")).await.1;
     let b = send(app(&s, 1024), get_req("/")).await.1;
     assert_ne!(a[header::CONTENT_SECURITY_POLICY], b[header::CONTENT_SECURITY_POLICY]);
@@ -101,7 +111,7 @@ async fn every_response_gets_a_fresh_nonce_and_request_id() {
 
 #[tokio::test]
 async fn unknown_path_renders_a_404_page_in_plain_words() {
-    let s = site();
+    let s = site().await;
     let (status, h, body) = send(app(&s, 1024), get_req("/no/such/page")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains("Page not found"), "{body}");
@@ -110,10 +120,11 @@ async fn unknown_path_renders_a_404_page_in_plain_words() {
 
 #[tokio::test]
 async fn server_function_round_trip() {
-    let s = site();
+    let s = site().await;
     let req = Request::builder()
         .method("POST")
         .uri("/api/system/check")
+        .header(header::HOST, HOST)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::empty())
         .expect("request");
@@ -127,11 +138,12 @@ async fn server_function_round_trip() {
 
 #[tokio::test]
 async fn oversized_body_is_refused_with_413_in_plain_words() {
-    let s = site();
+    let s = site().await;
     let body = "a=".to_string() + &"x".repeat(4096);
     let req = Request::builder()
         .method("POST")
         .uri("/api/system/check")
+        .header(header::HOST, HOST)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::CONTENT_LENGTH, body.len())
         .body(Body::from(body))
@@ -144,12 +156,13 @@ async fn oversized_body_is_refused_with_413_in_plain_words() {
 
 #[tokio::test]
 async fn oversized_streamed_body_without_length_is_not_accepted() {
-    let s = site();
+    let s = site().await;
     let chunks: Vec<Result<String, std::io::Error>> =
         (0..64).map(|_| Ok("x".repeat(1024))).collect();
     let req = Request::builder()
         .method("POST")
         .uri("/api/system/check")
+        .header(header::HOST, HOST)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from_stream(futures_stream(chunks)))
         .expect("request");
@@ -185,9 +198,10 @@ async fn a_panic_becomes_a_plain_500_page_without_details() {
 
 #[tokio::test]
 async fn static_bundle_is_served_precompressed_and_revalidated() {
-    let s = site();
+    let s = site().await;
     let req = Request::builder()
         .uri("/pkg/samtal.js")
+        .header(header::HOST, HOST)
         .header(header::ACCEPT_ENCODING, "gzip")
         .body(Body::empty())
         .expect("request");

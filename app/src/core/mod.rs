@@ -1,3 +1,8 @@
 //! The server-side core: no Leptos types below this line, so it can be tested and reused by the
 //! CLI and jobs without a web request.
+pub mod clock;
+pub mod db;
+pub mod organisation;
 pub mod state;
+pub mod tenancy;
+pub mod testkit;

@@ -1,16 +1,20 @@
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::{
+    sync::Arc,
+    time::{Instant, SystemTime, UNIX_EPOCH},
+};
 
-use crate::model::system::ServerStatus;
+use crate::{core::tenancy::Tenancy, model::system::ServerStatus};
 
 /// Process-wide state handed to server functions through Leptos context.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AppState {
     started: Instant,
+    pub tenancy: Arc<Tenancy>,
 }
 
 impl AppState {
-    pub fn new() -> Self {
-        Self { started: Instant::now() }
+    pub fn new(tenancy: Arc<Tenancy>) -> Self {
+        Self { started: Instant::now(), tenancy }
     }
 
     pub fn status(&self) -> ServerStatus {
@@ -23,11 +27,5 @@ impl AppState {
             server_time_unix: now,
             uptime_seconds: self.started.elapsed().as_secs(),
         }
-    }
-}
-
-impl Default for AppState {
-    fn default() -> Self {
-        Self::new()
     }
 }

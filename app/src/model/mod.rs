@@ -1,3 +1,4 @@
 //! Types and pure functions both sides use. Nothing here touches I/O.
 pub mod format;
+pub mod slug;
 pub mod system;

@@ -1,0 +1,2 @@
+mod organisation_name;
+pub use organisation_name::*;

@@ -1,0 +1,18 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// The name of the organisation this address belongs to, read from its own database. Public:
+/// the sign-in page shows it so people know they are at the right place.
+#[server(endpoint = "organisation/name")]
+pub async fn organisation_name() -> Result<String, AppError> {
+    let tenant = crate::api::tenant()?;
+    match crate::core::organisation::name(&tenant).await {
+        Ok(Some(name)) => Ok(name),
+        Ok(None) => Ok(tenant.slug().to_string()),
+        Err(e) => {
+            tracing::error!(tenant = %tenant.slug(), error = %e, "reading organisation name");
+            Err(AppError::Internal)
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! One database per customer. The catalog says which tenants exist and where their data lives;
+//! [`Tenancy`] resolves a request's tenant and hands out a [`Tenant`], the only value tenant
+//! queries accept, so no code path can query "some" tenant without naming it.
+pub mod catalog;
+pub mod host;
+pub mod pools;
+pub mod provision;
+
+use std::{
+    collections::HashMap,
+    path::PathBuf,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use crate::{
+    core::db::{Db, DbError, PoolLimits},
+    model::slug::Slug,
+};
+pub use catalog::{Catalog, TenantRecord, TenantStatus};
+pub use host::Routing;
+pub use pools::TenantPools;
+
+/// A resolved, active tenant: its slug and its own database.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    slug: Slug,
+    db: Db,
+}
+
+impl Tenant {
+    pub fn slug(&self) -> &Slug {
+        &self.slug
+    }
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TenancyError {
+    #[error("invalid tenant name: {0}")]
+    Slug(#[from] crate::model::slug::SlugError),
+    #[error("a tenant named {0} already exists")]
+    Duplicate(Slug),
+    #[error("no tenant named {0}")]
+    NotFound(Slug),
+    #[error("the display name must be 1 to 200 characters without control characters")]
+    DisplayName,
+    #[error("storage for {0} already exists ({1}); refusing to reuse it")]
+    StorageExists(Slug, String),
+    #[error("the catalog database is unavailable: {0}")]
+    Catalog(#[source] DbError),
+    #[error("the tenant database is unavailable: {0}")]
+    Storage(#[source] DbError),
+    #[error("file system: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Why a request got no tenant. Each maps to its own status and page.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    #[error("the request has no Host header")]
+    MissingHost,
+    #[error("the Host header is malformed")]
+    MalformedHost,
+    #[error("no organisation at this address")]
+    UnknownTenant,
+    #[error("this organisation's account is disabled")]
+    Disabled,
+    #[error("this organisation's database is unavailable")]
+    Unavailable,
+}
+
+#[derive(Debug, Clone)]
+pub struct TenancyConfig {
+    pub data_dir: PathBuf,
+    /// PostgreSQL URL of the catalog; `None` keeps it in `<data_dir>/catalog.db`.
+    pub catalog_url: Option<String>,
+    /// Prefix of tenant database names on PostgreSQL (`samtal_<slug>`).
+    pub pg_db_prefix: String,
+    pub routing: Routing,
+    pub tenant_limits: PoolLimits,
+    /// Most tenant pools open at once; the least recently used is closed beyond it.
+    pub max_open_tenants: usize,
+    /// A tenant pool unused this long is closed.
+    pub tenant_idle: Duration,
+    /// How long a catalog lookup is trusted before it is read again (disable takes this long).
+    pub catalog_cache_ttl: Duration,
+}
+
+impl TenancyConfig {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            catalog_url: None,
+            pg_db_prefix: "samtal_".into(),
+            routing: Routing::Subdomain { base_domain: "localhost".into() },
+            tenant_limits: PoolLimits::default(),
+            max_open_tenants: 100,
+            tenant_idle: Duration::from_secs(300),
+            catalog_cache_ttl: Duration::from_secs(2),
+        }
+    }
+
+    pub fn tenants_dir(&self) -> PathBuf {
+        self.data_dir.join("tenants")
+    }
+}
+
+/// The tenancy service the server and the CLI share.
+pub struct Tenancy {
+    config: TenancyConfig,
+    catalog: Catalog,
+    pools: TenantPools,
+    lookups: Mutex<HashMap<Slug, (Instant, Option<TenantRecord>)>>,
+}
+
+impl Tenancy {
+    pub async fn open(config: TenancyConfig) -> Result<Arc<Self>, TenancyError> {
+        let catalog = Catalog::open(&config).await?;
+        let pools = TenantPools::new(config.max_open_tenants, config.tenant_idle, config.tenant_limits);
+        Ok(Arc::new(Self { config, catalog, pools, lookups: Mutex::new(HashMap::new()) }))
+    }
+
+    pub fn config(&self) -> &TenancyConfig {
+        &self.config
+    }
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+    pub fn pools(&self) -> &TenantPools {
+        &self.pools
+    }
+
+    /// The tenant a request is for, from its Host header.
+    pub async fn resolve(&self, host: Option<&str>) -> Result<Tenant, ResolveError> {
+        let slug = self.config.routing.slug_for(host)?;
+        self.open_active(&slug).await
+    }
+
+    /// An active tenant by slug (CLI, jobs), with the same checks as a request.
+    pub async fn open_active(&self, slug: &Slug) -> Result<Tenant, ResolveError> {
+        let record = self.lookup(slug).await?.ok_or(ResolveError::UnknownTenant)?;
+        match record.status {
+            TenantStatus::Active => {}
+            TenantStatus::Disabled => return Err(ResolveError::Disabled),
+            TenantStatus::Provisioning => return Err(ResolveError::UnknownTenant),
+        }
+        self.connect(&record).await.map_err(|e| {
+            tracing::error!(tenant = %slug, error = %e, "tenant database unavailable");
+            ResolveError::Unavailable
+        })
+    }
+
+    /// A tenant's database regardless of status (migrations, administration).
+    pub async fn connect(&self, record: &TenantRecord) -> Result<Tenant, DbError> {
+        let url = record.connect_url(&self.config);
+        let db = self.pools.get(&record.slug, &url).await?;
+        Ok(Tenant { slug: record.slug.clone(), db })
+    }
+
+    async fn lookup(&self, slug: &Slug) -> Result<Option<TenantRecord>, ResolveError> {
+        let ttl = self.config.catalog_cache_ttl;
+        if let Ok(cache) = self.lookups.lock() {
+            if let Some((at, rec)) = cache.get(slug) {
+                if at.elapsed() < ttl {
+                    return Ok(rec.clone());
+                }
+            }
+        }
+        let rec = self.catalog.get(slug).await.map_err(|e| {
+            tracing::error!(error = %e, "catalog lookup failed");
+            ResolveError::Unavailable
+        })?;
+        if let Ok(mut cache) = self.lookups.lock() {
+            // Bounded: a scan of random subdomains must not grow memory without limit.
+            if cache.len() >= 10_000 {
+                cache.clear();
+            }
+            cache.insert(slug.clone(), (Instant::now(), rec.clone()));
+        }
+        Ok(rec)
+    }
+
+    /// Forgets cached catalog answers, e.g. after this process changed a tenant's status.
+    pub fn forget(&self, slug: &Slug) {
+        if let Ok(mut cache) = self.lookups.lock() {
+            cache.remove(slug);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! Creating tenants, and migrating all of them. Creation either finishes (catalog row active,
+//! database migrated) or leaves nothing: no catalog row, no database file, no PostgreSQL database.
+use std::time::Instant;
+
+use futures::{stream, StreamExt};
+
+use super::{catalog::SQLITE_PREFIX, Tenancy, TenancyError, TenantRecord, TenantStatus};
+use crate::{
+    core::{
+        db::{migrations, quote_ident, sqlite_url, Db, DbError, PoolLimits},
+        organisation,
+        tenancy::Tenant,
+    },
+    model::slug::Slug,
+};
+
+#[derive(Debug, Clone)]
+pub enum StorageTarget {
+    /// `<data_dir>/tenants/<slug>.db`
+    Sqlite,
+    /// A database `<prefix><slug>` created on this cluster (URL of any database on it, used
+    /// to run CREATE DATABASE).
+    Postgres { cluster_url: String },
+}
+
+pub fn validate_display_name(name: &str) -> Result<String, TenancyError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err(TenancyError::DisplayName);
+    }
+    Ok(name.to_string())
+}
+
+fn one_connection() -> PoolLimits {
+    PoolLimits { max_connections: 1, acquire_timeout: std::time::Duration::from_secs(5), ..PoolLimits::default() }
+}
+
+/// The tenant database URL on a cluster, without any password.
+fn tenant_pg_url(cluster_url: &str, db_name: &str) -> Result<String, TenancyError> {
+    let mut url = url::Url::parse(cluster_url)
+        .map_err(|_| TenancyError::Storage(DbError::UnsupportedUrl))?;
+    if !matches!(url.scheme(), "postgres" | "postgresql") {
+        return Err(TenancyError::Storage(DbError::UnsupportedUrl));
+    }
+    let _ = url.set_password(None);
+    url.set_path(&format!("/{db_name}"));
+    Ok(url.to_string())
+}
+
+enum Made {
+    Nothing,
+    SqliteFile(std::path::PathBuf),
+    PgDatabase { cluster_url: String, name: String },
+}
+
+impl Tenancy {
+    pub async fn create_tenant(
+        &self,
+        slug: &Slug,
+        display_name: &str,
+        target: StorageTarget,
+    ) -> Result<TenantRecord, TenancyError> {
+        let display_name = validate_display_name(display_name)?;
+        let storage_url = match &target {
+            StorageTarget::Sqlite => format!("{SQLITE_PREFIX}tenants/{slug}.db"),
+            StorageTarget::Postgres { cluster_url } => {
+                tenant_pg_url(cluster_url, &format!("{}{slug}", self.config.pg_db_prefix))?
+            }
+        };
+        let record = self.catalog.insert_provisioning(slug, &display_name, &storage_url).await?;
+        let mut made = Made::Nothing;
+        match self.provision(&record, &target, &mut made).await {
+            Ok(()) => {
+                self.catalog.set_status(slug, TenantStatus::Active).await?;
+                self.forget(slug);
+                Ok(TenantRecord { status: TenantStatus::Active, ..record })
+            }
+            Err(e) => {
+                tracing::warn!(tenant = %slug, error = %e, "tenant creation failed; rolling back");
+                self.undo(&made).await;
+                if let Err(undo) = self.catalog.delete(slug).await {
+                    tracing::error!(tenant = %slug, error = %undo, "could not remove catalog row");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn provision(
+        &self,
+        record: &TenantRecord,
+        target: &StorageTarget,
+        made: &mut Made,
+    ) -> Result<(), TenancyError> {
+        let url = match target {
+            StorageTarget::Sqlite => {
+                let dir = self.config.tenants_dir();
+                std::fs::create_dir_all(&dir)?;
+                let path = dir.join(format!("{}.db", record.slug));
+                if path.exists() {
+                    return Err(TenancyError::StorageExists(
+                        record.slug.clone(),
+                        path.display().to_string(),
+                    ));
+                }
+                *made = Made::SqliteFile(path.clone());
+                sqlite_url(&path, true)
+            }
+            StorageTarget::Postgres { cluster_url } => {
+                let name = format!("{}{}", self.config.pg_db_prefix, record.slug);
+                let admin = Db::connect(cluster_url, one_connection())
+                    .await
+                    .map_err(TenancyError::Storage)?;
+                let created = sqlx::query(&format!("CREATE DATABASE {}", quote_ident(&name)))
+                    .execute(admin.pool())
+                    .await;
+                admin.close().await;
+                match created {
+                    Ok(_) => {}
+                    Err(e) if e.as_database_error().and_then(|d| d.code()).as_deref() == Some("42P04") => {
+                        return Err(TenancyError::StorageExists(record.slug.clone(), name));
+                    }
+                    Err(e) => return Err(TenancyError::Storage(e.into())),
+                }
+                *made = Made::PgDatabase { cluster_url: cluster_url.clone(), name };
+                record.storage_url.clone()
+            }
+        };
+        let db = Db::connect(&url, one_connection()).await.map_err(TenancyError::Storage)?;
+        let result = async {
+            migrations::run(&db, migrations::TENANT).await?;
+            let tenant = Tenant { slug: record.slug.clone(), db: db.clone() };
+            organisation::set_name(&tenant, &record.display_name).await
+        }
+        .await;
+        db.close().await;
+        result.map_err(TenancyError::Storage)
+    }
+
+    async fn undo(&self, made: &Made) {
+        match made {
+            Made::Nothing => {}
+            Made::SqliteFile(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let p = format!("{}{suffix}", path.display());
+                    if let Err(e) = std::fs::remove_file(&p) {
+                        if e.kind() != std::io::ErrorKind::NotFound {
+                            tracing::error!(file = %p, error = %e, "could not remove tenant file");
+                        }
+                    }
+                }
+            }
+            Made::PgDatabase { cluster_url, name } => {
+                let dropped = async {
+                    let admin = Db::connect(cluster_url, one_connection()).await?;
+                    let r = sqlx::query(&format!(
+                        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                        quote_ident(name)
+                    ))
+                    .execute(admin.pool())
+                    .await;
+                    admin.close().await;
+                    r.map_err(DbError::from)
+                }
+                .await;
+                if let Err(e) = dropped {
+                    tracing::error!(database = %name, error = %e, "could not drop tenant database");
+                }
+            }
+        }
+    }
+
+    pub async fn set_enabled(&self, slug: &Slug, enabled: bool) -> Result<(), TenancyError> {
+        let record = self.catalog.get(slug).await?.ok_or_else(|| TenancyError::NotFound(slug.clone()))?;
+        if record.status == TenantStatus::Provisioning {
+            return Err(TenancyError::NotFound(slug.clone()));
+        }
+        let status = if enabled { TenantStatus::Active } else { TenantStatus::Disabled };
+        self.catalog.set_status(slug, status).await?;
+        self.forget(slug);
+        if !enabled {
+            self.pools.forget(slug);
+        }
+        Ok(())
+    }
+
+    /// Migrates every registered tenant, `concurrency` at a time. One failing tenant is
+    /// reported and does not stop the others.
+    pub async fn migrate_all(
+        &self,
+        concurrency: usize,
+        progress: impl Fn(usize, usize),
+    ) -> Result<MigrateReport, TenancyError> {
+        let started = Instant::now();
+        let records: Vec<_> = self
+            .catalog
+            .list()
+            .await?
+            .into_iter()
+            .filter(|r| r.status != TenantStatus::Provisioning)
+            .collect();
+        let total = records.len();
+        let mut report = MigrateReport::default();
+        let mut results = stream::iter(records)
+            .map(|r| async move {
+                let res = async {
+                    let db = Db::connect(&r.connect_url(&self.config), one_connection()).await?;
+                    let out = migrations::run(&db, migrations::TENANT).await;
+                    db.close().await;
+                    out
+                }
+                .await;
+                (r.slug, res)
+            })
+            .buffer_unordered(concurrency.max(1));
+        let mut done = 0;
+        while let Some((slug, res)) = results.next().await {
+            done += 1;
+            progress(done, total);
+            match res {
+                Ok(migrations::Outcome::UpToDate) => report.up_to_date += 1,
+                Ok(migrations::Outcome::Applied(v)) => report.migrated.push((slug, v)),
+                Err(e) => report.failed.push((slug, e.to_string())),
+            }
+        }
+        report.failed.sort();
+        report.migrated.sort();
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct MigrateReport {
+    pub up_to_date: usize,
+    pub migrated: Vec<(Slug, Vec<i64>)>,
+    pub failed: Vec<(Slug, String)>,
+    pub elapsed: std::time::Duration,
+}
+
