@@ -50,7 +50,7 @@ let server = null, base = process.env.SAMTAL_URL, port;
 const dataDir = mkdtempSync(join(tmpdir(), "samtal-e2e-"));
 if (!base) {
   server = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--site-root", site, "--data-dir", dataDir,
-    "--base-domain", "localhost", "--create-demo-tenant"],
+    "--base-domain", "localhost", "--create-demo-tenant", "--generate-master-key"],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SAMTAL_LOG_FORMAT: "json" } });
   server.stderr.on("data", (d) => { if (process.env.E2E_VERBOSE) process.stderr.write(d); });
   port = await new Promise((ok, fail) => {

@@ -19,3 +19,5 @@ if [ "$SAMTAL_WASM_MODE" = debian ]; then
 else
   export SAMTAL_WASM_CARGO="cargo"
 fi
+# Smaller hydrate bundle: no file/line strings in panics, shallow Debug output (browser only).
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none -Zfmt-debug=shallow"

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use app::{
     core::{
+        clock::SystemClock,
         db::{migrations, quote_ident, Backend, Db, DbError, PoolLimits},
+        logbook::Actor,
         organisation,
         tenancy::{
             provision::StorageTarget, ResolveError, TenancyError, TenantStatus,
@@ -53,7 +55,7 @@ async fn tenants_see_only_their_own_data(b: Backend) {
     let beta = t.open_active(&slug("beta")).await.expect("open beta");
     assert_eq!(organisation::name(&acme).await.expect("read").as_deref(), Some("Acme AB"));
     assert_eq!(organisation::name(&beta).await.expect("read").as_deref(), Some("Beta AB"));
-    organisation::set_name(&acme, "Acme Sverige AB").await.expect("write");
+    organisation::rename(&acme, Actor::System, &SystemClock, "Acme Sverige AB").await.expect("write");
     assert_eq!(organisation::name(&acme).await.expect("read").as_deref(), Some("Acme Sverige AB"));
     assert_eq!(organisation::name(&beta).await.expect("read").as_deref(), Some("Beta AB"));
     // Physically separate databases.
@@ -76,7 +78,7 @@ async fn duplicate_slug_creates_nothing(b: Backend) {
     let t = &env.tenancy;
     t.create_tenant(&slug("acme"), "Acme AB", env.target()).await.expect("first");
     let tenant = t.open_active(&slug("acme")).await.expect("open");
-    organisation::set_name(&tenant, "Kept").await.expect("write");
+    organisation::rename(&tenant, Actor::System, &SystemClock, "Kept").await.expect("write");
     let err = t.create_tenant(&slug("acme"), "Other AB", env.target()).await.expect_err("duplicate");
     assert!(matches!(err, TenancyError::Duplicate(_)), "{err}");
     assert_eq!(t.catalog().list().await.expect("list").len(), 1);
@@ -253,7 +255,7 @@ async fn restart_keeps_everything(b: Backend) {
     env.tenancy.create_tenant(&slug("beta"), "Beta AB", env.target()).await.expect("create");
     env.tenancy.set_enabled(&slug("beta"), false).await.expect("disable");
     let acme = env.tenancy.open_active(&slug("acme")).await.expect("open");
-    organisation::set_name(&acme, "Acme Renamed AB").await.expect("write");
+    organisation::rename(&acme, Actor::System, &SystemClock, "Acme Renamed AB").await.expect("write");
     env.tenancy.pools().close_all().await;
     env.tenancy.catalog().db().close().await;
 

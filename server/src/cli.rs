@@ -3,6 +3,7 @@ use std::{io::IsTerminal, net::SocketAddr, path::PathBuf, process::ExitCode, syn
 use app::{
     core::{
         db::PoolLimits,
+        keys::MasterKey,
         tenancy::{provision::StorageTarget, Routing, Tenancy, TenancyConfig, TenancyError},
     },
     model::{format::iso_date, slug::Slug},
@@ -43,14 +44,46 @@ pub struct StorageArgs {
     /// Name prefix of tenant databases on PostgreSQL.
     #[arg(long, env = "SAMTAL_PG_DB_PREFIX", default_value = "samtal_", global = true)]
     pub pg_db_prefix: String,
+    /// File holding the 32-byte master key as 64 hex characters (mode 0600). The key may also
+    /// come from the SAMTAL_MASTER_KEY environment variable; it never goes into a database.
+    #[arg(long, env = "SAMTAL_MASTER_KEY_FILE", global = true)]
+    pub master_key_file: Option<PathBuf>,
 }
 
 impl StorageArgs {
-    fn config(&self) -> TenancyConfig {
-        let mut c = TenancyConfig::new(&self.data_dir);
+    fn config(&self, generate_key: bool) -> Result<TenancyConfig, CliError> {
+        let key = self.master_key(generate_key)?;
+        let mut c = TenancyConfig::new(&self.data_dir, Arc::new(key));
         c.catalog_url = self.catalog_url.clone();
         c.pg_db_prefix = self.pg_db_prefix.clone();
-        c
+        Ok(c)
+    }
+
+    /// SAMTAL_MASTER_KEY, then --master-key-file, then a development key in the data
+    /// directory (made on request only, with a warning).
+    fn master_key(&self, generate: bool) -> Result<MasterKey, CliError> {
+        if let Ok(hex) = std::env::var("SAMTAL_MASTER_KEY") {
+            return Ok(MasterKey::from_hex(&zeroize::Zeroizing::new(hex))?);
+        }
+        if let Some(path) = &self.master_key_file {
+            return Ok(MasterKey::load_file(path)?);
+        }
+        let dev = self.data_dir.join("master.key");
+        if dev.exists() {
+            tracing::warn!(path = %dev.display(), "using the development master key in the data directory; production must supply SAMTAL_MASTER_KEY_FILE");
+            return Ok(MasterKey::load_file(&dev)?);
+        }
+        if generate {
+            std::fs::create_dir_all(&self.data_dir).map_err(|e| CliError::Tenancy(e.into()))?;
+            let key = MasterKey::generate_file(&dev)?;
+            eprintln!(
+                "WARNING: generated a development master key in {} (mode 0600). Production must supply \
+                 its own with SAMTAL_MASTER_KEY_FILE, kept outside the data directory and its backups.",
+                dev.display()
+            );
+            return Ok(key);
+        }
+        Err(CliError::NoMasterKey)
     }
 }
 
@@ -81,6 +114,10 @@ pub struct ServeArgs {
     /// Create a `demo` tenant (SQLite) when there is no tenant at all. For local trials.
     #[arg(long)]
     pub create_demo_tenant: bool,
+    /// Generate a development master key in the data directory when none is given. For local
+    /// trials only.
+    #[arg(long)]
+    pub generate_master_key: bool,
     #[command(flatten)]
     pub storage: StorageArgs,
 }
@@ -141,6 +178,10 @@ pub enum CliError {
     Slug(#[from] app::model::slug::SlugError),
     #[error("{0} of {1} tenants failed to migrate")]
     MigrateFailed(usize, usize),
+    #[error("master key: {0}")]
+    Key(#[from] app::core::keys::KeyError),
+    #[error("no master key: set SAMTAL_MASTER_KEY_FILE (or SAMTAL_MASTER_KEY), or for a local trial start the server once with --generate-master-key")]
+    NoMasterKey,
 }
 
 pub fn main() -> ExitCode {
@@ -173,7 +214,7 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
     if !args.site_root.join("pkg").is_dir() {
         return Err(CliError::SiteMissing(args.site_root));
     }
-    let mut config = args.storage.config();
+    let mut config = args.storage.config(args.generate_master_key)?;
     config.routing = match &args.single_tenant {
         Some(slug) => Routing::Single(Slug::parse(slug)?),
         None => Routing::Subdomain { base_domain: args.base_domain.to_ascii_lowercase() },
@@ -197,6 +238,7 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         .map_err(|source| CliError::Bind { addr: http_config.addr, source })?;
     let local = listener.local_addr().map_err(CliError::Serve)?;
     let reaper = jobs::spawn_pool_reaper(tenancy.clone());
+    let shutdown = shutdown_signal();
     tracing::info!(%local, "samtal is listening");
     println!("Samtal is running at http://{local}/");
     match &args.single_tenant {
@@ -210,7 +252,7 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         }
     }
     axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
         .map_err(CliError::Serve)?;
     reaper.abort();
@@ -223,7 +265,7 @@ async fn tenant(cmd: TenantCommand) -> Result<(), CliError> {
     match cmd {
         TenantCommand::Create { slug, name, postgres, storage } => {
             let slug = Slug::parse(&slug)?;
-            let tenancy = Tenancy::open(storage.config()).await?;
+            let tenancy = Tenancy::open(storage.config(false)?).await?;
             let target = match postgres {
                 Some(cluster_url) => StorageTarget::Postgres { cluster_url },
                 None => StorageTarget::Sqlite,
@@ -232,7 +274,7 @@ async fn tenant(cmd: TenantCommand) -> Result<(), CliError> {
             println!("Created tenant {} ({}), storage {}", rec.slug, rec.display_name, backend_of(&rec.storage_url));
         }
         TenantCommand::List { storage } => {
-            let tenancy = Tenancy::open(storage.config()).await?;
+            let tenancy = Tenancy::open(storage.config(false)?).await?;
             let list = tenancy.catalog().list().await?;
             println!("{:<24} {:<13} {:<9} {:<10} NAME", "SLUG", "STATUS", "STORAGE", "CREATED");
             for r in &list {
@@ -255,7 +297,7 @@ async fn tenant(cmd: TenantCommand) -> Result<(), CliError> {
 
 async fn set_enabled(slug: &str, storage: &StorageArgs, enable: bool) -> Result<(), CliError> {
     let slug = Slug::parse(slug)?;
-    let tenancy = Tenancy::open(storage.config()).await?;
+    let tenancy = Tenancy::open(storage.config(false)?).await?;
     tenancy.set_enabled(&slug, enable).await?;
     println!("Tenant {slug} {}", if enable { "enabled" } else { "disabled" });
     Ok(())
@@ -267,7 +309,7 @@ fn backend_of(storage_url: &str) -> &'static str {
 
 async fn migrate(args: MigrateArgs) -> Result<(), CliError> {
     // Opening the catalog migrates it too.
-    let tenancy: Arc<Tenancy> = Tenancy::open(args.storage.config()).await?;
+    let tenancy: Arc<Tenancy> = Tenancy::open(args.storage.config(false)?).await?;
     let tty = std::io::stderr().is_terminal();
     let report = tenancy
         .migrate_all(args.concurrency, |done, total| {
@@ -298,32 +340,35 @@ async fn migrate(args: MigrateArgs) -> Result<(), CliError> {
     if report.failed.is_empty() { Ok(()) } else { Err(CliError::MigrateFailed(report.failed.len(), total)) }
 }
 
-/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before the process exits.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!(error = %e, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
+/// Registers for Ctrl-C and SIGTERM now (so a signal that arrives right after start-up is not
+/// lost) and returns a future that resolves on either; open requests then finish.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| tracing::error!(error = %e, "cannot listen for SIGTERM"))
+        .ok();
+    async move {
+        let ctrl_c = async {
+            if let Err(e) = tokio::signal::ctrl_c().await {
+                tracing::error!(error = %e, "cannot listen for Ctrl-C");
                 std::future::pending::<()>().await;
             }
+        };
+        #[cfg(unix)]
+        let term = async {
+            match term.as_mut() {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            () = ctrl_c => {},
+            () = term => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+        tracing::info!("shutdown requested; finishing open requests");
     }
-    tracing::info!("shutdown requested; finishing open requests");
 }
-

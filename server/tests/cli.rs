@@ -16,6 +16,7 @@ fn serve_stops_cleanly_on_sigterm() {
         .arg(site.path())
         .arg("--data-dir")
         .arg(site.path().join("data"))
+        .arg("--generate-master-key")
         .env("SAMTAL_LOG_FORMAT", "json")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -62,6 +63,7 @@ fn tenant_cli_creates_lists_disables_and_refuses_bad_input() {
             .arg("--data-dir")
             .arg(data.path())
             .env("SAMTAL_LOG_FORMAT", "json")
+            .env("SAMTAL_MASTER_KEY", "42".repeat(32))
             .output()
             .expect("run samtal")
     };
@@ -87,4 +89,26 @@ fn tenant_cli_creates_lists_disables_and_refuses_bad_input() {
     let missing = run(&["tenant", "disable", "nobody"]);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no tenant named nobody"));
+}
+
+#[test]
+fn commands_refuse_to_run_without_a_master_key() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(BIN)
+        .args(["tenant", "create", "acme", "--name", "Acme AB", "--data-dir"])
+        .arg(data.path())
+        .env_remove("SAMTAL_MASTER_KEY")
+        .env_remove("SAMTAL_MASTER_KEY_FILE")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no master key"));
+    assert!(!data.path().join("tenants").exists(), "created storage without a key");
+    let bad = Command::new(BIN)
+        .args(["tenant", "list", "--data-dir"])
+        .arg(data.path())
+        .env("SAMTAL_MASTER_KEY", "not-hex")
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("64 hexadecimal"));
 }

@@ -2,6 +2,8 @@
 //! CLI and jobs without a web request.
 pub mod clock;
 pub mod db;
+pub mod keys;
+pub mod logbook;
 pub mod organisation;
 pub mod state;
 pub mod tenancy;

@@ -1,5 +1,37 @@
 //! The organisation's profile, stored in the tenant's own database.
-use crate::core::{clock::now_ms, db::DbError, tenancy::Tenant};
+use sqlx::{Any, Transaction};
+
+use crate::core::{
+    clock::{now_ms, Clock},
+    db::DbError,
+    logbook::{self, Action, Actor, Event, Id, LogbookError, Outcome, TargetType},
+    tenancy::Tenant,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OrganisationError {
+    #[error("the name must be 1 to 200 characters without control characters")]
+    Name,
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Logbook(#[from] LogbookError),
+}
+
+/// Renames the organisation and logs it, in one transaction: no rename without its event.
+pub async fn rename(tenant: &Tenant, actor: Actor, clock: &dyn Clock, name: &str) -> Result<(), OrganisationError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err(OrganisationError::Name);
+    }
+    let mut tx = tenant.db().pool().begin().await.map_err(DbError::from)?;
+    set_name_in(&mut tx, name).await?;
+    let event = Event::new(actor, Action::OrganisationRenamed, Outcome::Success)
+        .target(TargetType::Organisation, Id::from_seq(1));
+    logbook::append(&mut tx, tenant, clock, &event).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
+}
 
 pub async fn name(tenant: &Tenant) -> Result<Option<String>, DbError> {
     Ok(sqlx::query_scalar("SELECT name FROM organisation WHERE id = 1")
@@ -7,14 +39,15 @@ pub async fn name(tenant: &Tenant) -> Result<Option<String>, DbError> {
         .await?)
 }
 
-pub async fn set_name(tenant: &Tenant, name: &str) -> Result<(), DbError> {
+/// Sets the name inside the caller's transaction (which also logs it).
+pub async fn set_name_in(tx: &mut Transaction<'static, Any>, name: &str) -> Result<(), DbError> {
     sqlx::query(
         "INSERT INTO organisation (id, name, created_at) VALUES (1, $1, $2) \
          ON CONFLICT (id) DO UPDATE SET name = excluded.name",
     )
     .bind(name)
     .bind(now_ms())
-    .execute(tenant.db().pool())
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

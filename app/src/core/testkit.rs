@@ -42,7 +42,8 @@ impl TestEnv {
 
     pub async fn with(backend: Backend, tweak: impl FnOnce(&mut TenancyConfig)) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut config = TenancyConfig::new(dir.path());
+        let key = Arc::new(super::keys::MasterKey::random().expect("random key"));
+        let mut config = TenancyConfig::new(dir.path(), key);
         if backend == Backend::Postgres {
             let prefix = unique("samtal_t");
             let catalog = format!("{prefix}_catalog");

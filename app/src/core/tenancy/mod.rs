@@ -14,26 +14,49 @@ use std::{
 };
 
 use crate::{
-    core::db::{Db, DbError, PoolLimits},
+    core::{
+        clock::{Clock, SystemClock},
+        db::{Db, DbError, PoolLimits},
+        keys::MasterKey,
+    },
     model::slug::Slug,
 };
 pub use catalog::{Catalog, TenantRecord, TenantStatus};
 pub use host::Routing;
 pub use pools::TenantPools;
 
-/// A resolved, active tenant: its slug and its own database.
-#[derive(Debug, Clone)]
+/// A resolved tenant: its slug, its own database and its keys. Every tenant query and every
+/// logbook append takes one, so none can run against "some" tenant.
+#[derive(Clone)]
 pub struct Tenant {
     slug: Slug,
     db: Db,
+    keys: Arc<TenantKeys>,
+}
+
+struct TenantKeys {
+    logbook: zeroize::Zeroizing<[u8; 32]>,
+}
+
+impl std::fmt::Debug for Tenant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tenant").field("slug", &self.slug).finish_non_exhaustive()
+    }
 }
 
 impl Tenant {
+    pub(crate) fn new(slug: Slug, db: Db, master: &MasterKey) -> Self {
+        let logbook = master.derive("samtal/logbook/v1", slug.as_str().as_bytes());
+        Self { slug, db, keys: Arc::new(TenantKeys { logbook }) }
+    }
     pub fn slug(&self) -> &Slug {
         &self.slug
     }
     pub fn db(&self) -> &Db {
         &self.db
+    }
+    pub(crate) fn logbook_key(&self) -> &[u8; 32] {
+        &self.keys.logbook
     }
 }
 
@@ -55,6 +78,8 @@ pub enum TenancyError {
     Storage(#[source] DbError),
     #[error("file system: {0}")]
     Io(#[from] std::io::Error),
+    #[error("the logbook could not be written: {0}")]
+    Logbook(#[from] crate::core::logbook::LogbookError),
 }
 
 /// Why a request got no tenant. Each maps to its own status and page.
@@ -75,6 +100,10 @@ pub enum ResolveError {
 #[derive(Debug, Clone)]
 pub struct TenancyConfig {
     pub data_dir: PathBuf,
+    /// The master key, from which each tenant's logbook key (and later data keys) derive.
+    pub master_key: Arc<MasterKey>,
+    /// Time for the events tenancy logs (tests move it).
+    pub clock: Arc<dyn Clock>,
     /// PostgreSQL URL of the catalog; `None` keeps it in `<data_dir>/catalog.db`.
     pub catalog_url: Option<String>,
     /// Prefix of tenant database names on PostgreSQL (`samtal_<slug>`).
@@ -90,9 +119,11 @@ pub struct TenancyConfig {
 }
 
 impl TenancyConfig {
-    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+    pub fn new(data_dir: impl Into<PathBuf>, master_key: Arc<MasterKey>) -> Self {
         Self {
             data_dir: data_dir.into(),
+            master_key,
+            clock: Arc::new(SystemClock),
             catalog_url: None,
             pg_db_prefix: "samtal_".into(),
             routing: Routing::Subdomain { base_domain: "localhost".into() },
@@ -157,7 +188,7 @@ impl Tenancy {
     pub async fn connect(&self, record: &TenantRecord) -> Result<Tenant, DbError> {
         let url = record.connect_url(&self.config);
         let db = self.pools.get(&record.slug, &url).await?;
-        Ok(Tenant { slug: record.slug.clone(), db })
+        Ok(Tenant::new(record.slug.clone(), db, &self.config.master_key))
     }
 
     async fn lookup(&self, slug: &Slug) -> Result<Option<TenantRecord>, ResolveError> {

@@ -8,6 +8,7 @@ use super::{catalog::SQLITE_PREFIX, Tenancy, TenancyError, TenantRecord, TenantS
 use crate::{
     core::{
         db::{migrations, quote_ident, sqlite_url, Db, DbError, PoolLimits},
+        logbook::{self, Action, Actor, Event, Id, Outcome, TargetType},
         organisation,
         tenancy::Tenant,
     },
@@ -128,13 +129,20 @@ impl Tenancy {
         };
         let db = Db::connect(&url, one_connection()).await.map_err(TenancyError::Storage)?;
         let result = async {
-            migrations::run(&db, migrations::TENANT).await?;
-            let tenant = Tenant { slug: record.slug.clone(), db: db.clone() };
-            organisation::set_name(&tenant, &record.display_name).await
+            migrations::run(&db, migrations::TENANT).await.map_err(TenancyError::Storage)?;
+            let tenant = Tenant::new(record.slug.clone(), db.clone(), &self.config.master_key);
+            let mut tx = db.pool().begin().await.map_err(|e| TenancyError::Storage(e.into()))?;
+            organisation::set_name_in(&mut tx, &record.display_name)
+                .await
+                .map_err(TenancyError::Storage)?;
+            let event = Event::new(Actor::System, Action::TenantCreated, Outcome::Success)
+                .target(TargetType::Tenant, tenant_id(&record.slug));
+            logbook::append(&mut tx, &tenant, self.config.clock.as_ref(), &event).await?;
+            tx.commit().await.map_err(|e| TenancyError::Storage(e.into()))
         }
         .await;
         db.close().await;
-        result.map_err(TenancyError::Storage)
+        result
     }
 
     async fn undo(&self, made: &Made) {
@@ -176,6 +184,12 @@ impl Tenancy {
             return Err(TenancyError::NotFound(slug.clone()));
         }
         let status = if enabled { TenantStatus::Active } else { TenantStatus::Disabled };
+        // Logged in the tenant's own logbook first: if that fails, the status stays as it was.
+        let tenant = self.connect(&record).await.map_err(TenancyError::Storage)?;
+        let action = if enabled { Action::TenantEnabled } else { Action::TenantDisabled };
+        let event = Event::new(Actor::System, action, Outcome::Success)
+            .target(TargetType::Tenant, tenant_id(slug));
+        logbook::record(&tenant, self.config.clock.as_ref(), &event).await?;
         self.catalog.set_status(slug, status).await?;
         self.forget(slug);
         if !enabled {
@@ -228,6 +242,11 @@ impl Tenancy {
         report.elapsed = started.elapsed();
         Ok(report)
     }
+}
+
+/// Slugs are lowercase letters, digits and '-': always a valid logbook id.
+fn tenant_id(slug: &Slug) -> Id {
+    Id::parse(slug.as_str()).unwrap_or_else(|_| Id::from_seq(0))
 }
 
 #[derive(Debug, Default)]
