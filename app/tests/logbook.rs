@@ -32,6 +32,7 @@ on_both_backends!(
     a_failed_event_write_rolls_back_the_action,
     a_checkpoint_without_a_logged_prune_is_caught,
     tenant_lifecycle_is_logged,
+    the_daily_prune_covers_every_tenant,
 );
 
 async fn setup(b: Backend) -> (TestEnv, Tenant) {
@@ -147,11 +148,14 @@ async fn triggers_refuse_update_and_delete(b: Backend) {
         assert!(err.to_string().contains("append-only"), "{err}");
     }
     // Even with the prune gate open, recent events cannot be deleted.
-    let err = match b {
-        Backend::Sqlite => sqlx::raw_sql("UPDATE logbook_gate SET open = 1; DELETE FROM logbook WHERE seq = 2").execute(pool).await,
-        Backend::Postgres => sqlx::raw_sql("BEGIN; SELECT set_config('samtal.logbook_prune', 'on', true); DELETE FROM logbook WHERE seq = 2; COMMIT").execute(pool).await,
-    }
-    .expect_err("recent delete");
+    let mut tx = pool.begin().await.expect("tx");
+    let open_gate = match b {
+        Backend::Sqlite => "UPDATE logbook_gate SET open = 1",
+        Backend::Postgres => "SELECT set_config('samtal.logbook_prune', 'on', true)",
+    };
+    sqlx::query(open_gate).execute(&mut *tx).await.expect("open the gate");
+    let err = sqlx::query("DELETE FROM logbook WHERE seq = 2").execute(&mut *tx).await.expect_err("recent delete");
+    tx.rollback().await.expect("rollback");
     assert!(err.to_string().contains("90 days"), "{err}");
     let r = logbook::verify(&t).await.expect("verify");
     assert_eq!((r.checked, r.problem), (3, None));
@@ -239,4 +243,23 @@ fn personal_content_cannot_get_in() {
     assert!(Id::parse("anna@example.se").is_err());
     let all = Action::ALL.iter().map(|a| a.as_str()).collect::<Vec<_>>();
     assert!(all.iter().all(|a| a.bytes().all(|c| c.is_ascii_lowercase() || c == b'.' || c == b'_')));
+}
+
+async fn the_daily_prune_covers_every_tenant(b: Backend) {
+    let now = now_ms();
+    let clock = std::sync::Arc::new(ManualClock::at(now - 100 * DAY_MS));
+    let env = TestEnv::with(b, |c| c.clock = clock.clone()).await;
+    for s in ["acme", "beta"] {
+        env.tenancy.create_tenant(&Slug::parse(s).expect("slug"), s, env.target()).await.expect("create");
+    }
+    clock.set(now);
+    let results = env.tenancy.prune_logbooks(Retention::default()).await;
+    assert_eq!(results.len(), 2);
+    for (slug, res) in results {
+        let report = res.expect("pruned");
+        assert_eq!(report.pruned, 1, "{slug}");
+        let t = env.tenancy.open_active(&slug).await.expect("open");
+        assert_eq!(logbook::verify(&t).await.expect("verify").problem, None);
+    }
+    env.cleanup().await;
 }

@@ -31,6 +31,46 @@ pub enum Command {
     Tenant(TenantCommand),
     /// Apply pending migrations to the catalog and every tenant database.
     Migrate(MigrateArgs),
+    /// Read and check a tenant's logbook.
+    #[command(subcommand)]
+    Logbook(LogbookCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogbookCommand {
+    /// Walk the MAC chain and name the first modified, deleted or inserted event (exit 1).
+    Verify {
+        tenant: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// The newest events, optionally filtered.
+    Tail {
+        tenant: String,
+        /// Only events on or after this date (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only this action, e.g. auth.sign_in.failed.
+        #[arg(long)]
+        action: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Events from one date up to (not including) another as CSV on standard output. The export
+    /// is itself logged.
+    Export {
+        tenant: String,
+        /// First day, YYYY-MM-DD (UTC).
+        #[arg(long)]
+        from: String,
+        /// Day after the last, YYYY-MM-DD (UTC).
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -118,6 +158,9 @@ pub struct ServeArgs {
     /// trials only.
     #[arg(long)]
     pub generate_master_key: bool,
+    /// Days logbook events are kept before the daily prune removes them (at least 90).
+    #[arg(long, env = "SAMTAL_LOGBOOK_RETENTION_DAYS", default_value_t = 90)]
+    pub logbook_retention_days: u32,
     #[command(flatten)]
     pub storage: StorageArgs,
 }
@@ -180,8 +223,24 @@ pub enum CliError {
     MigrateFailed(usize, usize),
     #[error("master key: {0}")]
     Key(#[from] app::core::keys::KeyError),
+    #[error("{0}")]
+    Logbook(#[from] app::core::logbook::LogbookError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("the logbook of {0} failed verification")]
+    VerifyFailed(Slug),
+    #[error("cannot write the output: {0}")]
+    Output(std::io::Error),
     #[error("no master key: set SAMTAL_MASTER_KEY_FILE (or SAMTAL_MASTER_KEY), or for a local trial start the server once with --generate-master-key")]
     NoMasterKey,
+}
+
+/// Prints a line for the person who started the server; a closed stdout must not stop it.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
 }
 
 pub fn main() -> ExitCode {
@@ -199,6 +258,7 @@ pub fn main() -> ExitCode {
             Command::Serve(args) => serve(args).await,
             Command::Tenant(cmd) => tenant(cmd).await,
             Command::Migrate(args) => migrate(args).await,
+            Command::Logbook(cmd) => logbook_cmd(cmd).await,
         }
     });
     match result {
@@ -222,6 +282,7 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
     config.max_open_tenants = args.max_open_tenants;
     config.tenant_limits = PoolLimits { max_connections: args.tenant_connections.max(1), ..PoolLimits::default() };
     let tenancy = Tenancy::open(config).await?;
+    let retention = app::core::logbook::Retention::days(args.logbook_retention_days)?;
     let demo = Slug::parse("demo")?;
     if args.create_demo_tenant && tenancy.catalog().list().await?.is_empty() {
         tenancy.create_tenant(&demo, "Demo AB", StorageTarget::Sqlite).await?;
@@ -238,16 +299,17 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         .map_err(|source| CliError::Bind { addr: http_config.addr, source })?;
     let local = listener.local_addr().map_err(CliError::Serve)?;
     let reaper = jobs::spawn_pool_reaper(tenancy.clone());
+    let pruner = jobs::spawn_logbook_pruner(tenancy.clone(), retention);
     let shutdown = shutdown_signal();
     tracing::info!(%local, "samtal is listening");
-    println!("Samtal is running at http://{local}/");
+    say!("Samtal is running at http://{local}/");
     match &args.single_tenant {
-        Some(slug) => println!("Serving only tenant {slug}, on any host name."),
+        Some(slug) => say!("Serving only tenant {slug}, on any host name."),
         None => {
             let port = local.port();
-            println!("Tenants are served at http://<tenant>.{}:{port}/", args.base_domain);
+            say!("Tenants are served at http://<tenant>.{}:{port}/", args.base_domain);
             if tenancy.catalog().get(&demo).await?.is_some() {
-                println!("Demo organisation: http://demo.{}:{port}/", args.base_domain);
+                say!("Demo organisation: http://demo.{}:{port}/", args.base_domain);
             }
         }
     }
@@ -256,6 +318,7 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         .await
         .map_err(CliError::Serve)?;
     reaper.abort();
+    pruner.abort();
     tenancy.pools().close_all().await;
     tracing::info!("samtal stopped cleanly");
     Ok(())
@@ -300,6 +363,96 @@ async fn set_enabled(slug: &str, storage: &StorageArgs, enable: bool) -> Result<
     let tenancy = Tenancy::open(storage.config(false)?).await?;
     tenancy.set_enabled(&slug, enable).await?;
     println!("Tenant {slug} {}", if enable { "enabled" } else { "disabled" });
+    Ok(())
+}
+
+/// Opens a tenant by slug whatever its status (administration reads disabled tenants too).
+async fn open_any(slug: &str, storage: &StorageArgs) -> Result<app::core::tenancy::Tenant, CliError> {
+    let slug = Slug::parse(slug)?;
+    let tenancy = Tenancy::open(storage.config(false)?).await?;
+    let record = tenancy
+        .catalog()
+        .get(&slug)
+        .await?
+        .ok_or_else(|| CliError::Tenancy(TenancyError::NotFound(slug.clone())))?;
+    Ok(tenancy.connect(&record).await.map_err(TenancyError::Storage)?)
+}
+
+fn date_ms(flag: &str, value: &str) -> Result<i64, CliError> {
+    app::model::format::parse_iso_date(value)
+        .map(|s| s * 1000)
+        .ok_or_else(|| CliError::Usage(format!("{flag} must be a date like 2026-11-24, got {value:?}")))
+}
+
+async fn logbook_cmd(cmd: LogbookCommand) -> Result<(), CliError> {
+    use app::core::{
+        clock::SystemClock,
+        logbook::{self, Action, Actor, Event, Filter, Id, Outcome, TargetType},
+    };
+    use std::io::Write;
+    match cmd {
+        LogbookCommand::Verify { tenant, storage } => {
+            let t = open_any(&tenant, &storage).await?;
+            let r = logbook::verify(&t).await?;
+            match &r.problem {
+                None => println!(
+                    "{tenant}: chain intact; {} event(s) checked (seq {}..{})",
+                    r.checked, r.from_seq, r.head_seq
+                ),
+                Some(p) => {
+                    println!("{tenant}: {p}");
+                    return Err(CliError::VerifyFailed(t.slug().clone()));
+                }
+            }
+        }
+        LogbookCommand::Tail { tenant, since, action, limit, storage } => {
+            let action = match action {
+                Some(a) => Some(Action::parse(&a).ok_or_else(|| {
+                    let known: Vec<_> = Action::ALL.iter().map(|a| a.as_str()).collect();
+                    CliError::Usage(format!("unknown action {a:?}; known: {}", known.join(", ")))
+                })?),
+                None => None,
+            };
+            let from_ms = since.map(|s| date_ms("--since", &s)).transpose()?;
+            let t = open_any(&tenant, &storage).await?;
+            let filter = Filter { from_ms, action, limit: Some(limit.clamp(1, 10_000)), newest_first: true, ..Filter::default() };
+            let mut events = logbook::list(&t, &filter).await?;
+            events.reverse();
+            for e in &events {
+                println!(
+                    "{:>8}  {}  {:<22} {:<24} {:<8} {}{}",
+                    e.seq,
+                    app::model::format::iso_datetime_utc(e.at_ms.div_euclid(1000)),
+                    e.actor,
+                    e.action,
+                    e.outcome,
+                    e.target_type.as_deref().map(|t| format!("{t}:")).unwrap_or_default(),
+                    e.target_id.as_deref().unwrap_or(""),
+                );
+            }
+        }
+        LogbookCommand::Export { tenant, from, to, storage } => {
+            let (from_ms, to_ms) = (date_ms("--from", &from)?, date_ms("--to", &to)?);
+            if to_ms <= from_ms {
+                return Err(CliError::Usage("--to must be after --from".into()));
+            }
+            let t = open_any(&tenant, &storage).await?;
+            let events = logbook::list(&t, &Filter { from_ms: Some(from_ms), to_ms: Some(to_ms), ..Filter::default() }).await?;
+            // Logged before the data leaves, like any read of sensitive data.
+            // The period, as an id: 20261101-20261201.
+            let period = format!("{}-{}", from.replace('-', ""), to.replace('-', ""));
+            let period = Id::parse(&period).map_err(|e| CliError::Usage(e.to_string()))?;
+            let event = Event::new(Actor::System, Action::LogbookExported, Outcome::Success)
+                .target(TargetType::Logbook, period);
+            logbook::record(&t, &SystemClock, &event).await?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            writeln!(out, "{}", logbook::CSV_HEADER).map_err(CliError::Output)?;
+            for e in &events {
+                writeln!(out, "{}", logbook::csv_row(e)).map_err(CliError::Output)?;
+            }
+            out.flush().map_err(CliError::Output)?;
+        }
+    }
     Ok(())
 }
 

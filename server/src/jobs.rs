@@ -1,7 +1,7 @@
 //! Background work inside the server.
 use std::{sync::Arc, time::Duration};
 
-use app::core::tenancy::Tenancy;
+use app::core::{logbook::Retention, tenancy::Tenancy};
 
 /// Closes tenant pools that have been idle past the limit, every 30 seconds.
 pub fn spawn_pool_reaper(tenancy: Arc<Tenancy>) -> tokio::task::JoinHandle<()> {
@@ -13,6 +13,25 @@ pub fn spawn_pool_reaper(tenancy: Arc<Tenancy>) -> tokio::task::JoinHandle<()> {
             if closed > 0 {
                 tracing::debug!(closed, open = tenancy.pools().open_count(), "closed idle tenant pools");
             }
+        }
+    })
+}
+
+/// Prunes every tenant's logbook past retention: a minute after start, then every 24 hours.
+pub fn spawn_logbook_pruner(tenancy: Arc<Tenancy>, retention: Retention) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        let mut tick = tokio::time::interval(Duration::from_secs(24 * 3600));
+        loop {
+            tick.tick().await;
+            let results = tenancy.prune_logbooks(retention).await;
+            let pruned: u64 = results.iter().filter_map(|(_, r)| r.as_ref().ok()).map(|r| r.pruned).sum();
+            for (slug, r) in &results {
+                if let Err(e) = r {
+                    tracing::error!(tenant = %slug, error = %e, "logbook prune failed");
+                }
+            }
+            tracing::info!(tenants = results.len(), pruned, retention_days = retention.as_days(), "logbook prune done");
         }
     })
 }

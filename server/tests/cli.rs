@@ -112,3 +112,67 @@ fn commands_refuse_to_run_without_a_master_key() {
         .expect("run");
     assert!(String::from_utf8_lossy(&bad.stderr).contains("64 hexadecimal"));
 }
+
+#[test]
+fn logbook_cli_verifies_tails_and_exports() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args(args)
+            .arg("--data-dir")
+            .arg(data.path())
+            .env("SAMTAL_LOG_FORMAT", "json")
+            .env("SAMTAL_MASTER_KEY", "17".repeat(32))
+            .env("RUST_LOG", "trace")
+            .output()
+            .expect("run samtal");
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
+        assert!(!stdout.contains(&"17".repeat(32)) && !stderr.contains(&"17".repeat(32)), "the master key was printed");
+        (out.status.success(), stdout, stderr)
+    };
+    assert!(run(&["tenant", "create", "acme", "--name", "Acme AB"]).0);
+    assert!(run(&["tenant", "disable", "acme"]).0);
+    let (ok, out, err) = run(&["logbook", "verify", "acme"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("chain intact; 2 event(s) checked"), "{out}");
+    let (ok, out, _) = run(&["logbook", "tail", "acme"]);
+    assert!(ok);
+    assert!(out.contains("tenant.created") && out.contains("tenant.disabled"), "{out}");
+    assert!(!out.contains("Acme AB"), "the display name leaked into the logbook: {out}");
+    let (ok, out, _) = run(&["logbook", "tail", "acme", "--action", "tenant.disabled"]);
+    assert!(ok && !out.contains("tenant.created") && out.contains("tenant.disabled"), "{out}");
+    let (ok, _, err) = run(&["logbook", "tail", "acme", "--action", "talk.note.text"]);
+    assert!(!ok && err.contains("unknown action"), "{err}");
+    let today = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("time").as_secs() as i64;
+    let from = app::model::format::iso_date(today - 86_400);
+    let to = app::model::format::iso_date(today + 86_400);
+    let (ok, csv, err) = run(&["logbook", "export", "acme", "--from", &from, "--to", &to]);
+    assert!(ok, "{err}");
+    let lines: Vec<_> = csv.lines().collect();
+    assert!(lines[0].starts_with("seq,time_utc,actor,action"), "{csv}");
+    assert_eq!(lines.len(), 3, "{csv}");
+    let (_, out, _) = run(&["logbook", "tail", "acme", "--action", "logbook.exported"]);
+    assert!(out.contains("logbook.exported"), "the export was not logged: {out}");
+    let (ok, _, err) = run(&["logbook", "export", "acme", "--from", "2026-02-30", "--to", &to]);
+    assert!(!ok && err.contains("--from must be a date"), "{err}");
+    let (ok, _, err) = run(&["logbook", "verify", "nobody"]);
+    assert!(!ok && err.contains("no tenant named nobody"), "{err}");
+    let (ok, out, _) = run(&["logbook", "verify", "acme"]);
+    assert!(ok && out.contains("3 event(s)"), "{out}");
+}
+
+#[test]
+fn retention_below_90_days_is_refused() {
+    let site = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(site.path().join("pkg")).expect("pkg");
+    let out = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--logbook-retention-days", "30", "--site-root"])
+        .arg(site.path())
+        .arg("--data-dir")
+        .arg(site.path().join("data"))
+        .env("SAMTAL_MASTER_KEY", "17".repeat(32))
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 90 days"));
+}

@@ -1,5 +1,6 @@
 //! The server-side core: no Leptos types below this line, so it can be tested and reused by the
 //! CLI and jobs without a web request.
+pub mod auth;
 pub mod clock;
 pub mod db;
 pub mod keys;

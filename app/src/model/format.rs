@@ -39,6 +39,35 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
+/// Days since 1970-01-01 for a civil date (the inverse of `civil_from_days`).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Seconds since the Unix epoch at 00:00 UTC of an ISO 8601 date `YYYY-MM-DD`; `None` when the
+/// text is not a real calendar date.
+pub fn parse_iso_date(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y: i64 = s.get(0..4)?.parse().ok()?;
+    let m: u32 = s.get(5..7)?.parse().ok()?;
+    let d: u32 = s.get(8..10)?.parse().ok()?;
+    if !(1..=12).contains(&m) || d == 0 {
+        return None;
+    }
+    let days = days_from_civil(y, m, d);
+    // Rejects 2026-02-30 and the like: the date must survive the round trip.
+    (civil_from_days(days) == (y, m, d)).then_some(days * 86_400)
+}
+
 /// `2026-11-24` for a Unix time in seconds (UTC).
 pub fn iso_date(unix_seconds: i64) -> String {
     let (y, m, d) = civil_from_days(unix_seconds.div_euclid(86_400));
@@ -76,6 +105,19 @@ mod tests {
     fn sek_handles_the_extremes() {
         assert!(format_sek(i64::MIN).starts_with('\u{2212}'));
         assert!(format_sek(i64::MAX).ends_with("kr"));
+    }
+
+    #[test]
+    fn parses_real_iso_dates_only() {
+        assert_eq!(parse_iso_date("1970-01-01"), Some(0));
+        assert_eq!(parse_iso_date("2026-11-24"), Some(1_795_478_400));
+        assert_eq!(parse_iso_date("2000-02-29"), Some(951_782_400));
+        for bad in ["2026-02-30", "2025-02-29", "2026-13-01", "2026-00-10", "26-11-24", "2026/11/24", "2026-11-24T00"] {
+            assert_eq!(parse_iso_date(bad), None, "{bad}");
+        }
+        for s in [0, 951_782_400, 1_795_478_400] {
+            assert_eq!(parse_iso_date(&iso_date(s)), Some(s));
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! Types and pure functions both sides use. Nothing here touches I/O.
+pub mod auth;
 pub mod format;
 pub mod slug;
 pub mod system;

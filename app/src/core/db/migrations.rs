@@ -36,7 +36,11 @@ macro_rules! migration {
 
 pub static CATALOG: &[Migration] = &[migration!("catalog", 1, "0001_tenants")];
 pub static TENANT: &[Migration] =
-    &[migration!("tenant", 1, "0001_organisation"), migration!("tenant", 2, "0002_logbook")];
+    &[
+        migration!("tenant", 1, "0001_organisation"),
+        migration!("tenant", 2, "0002_logbook"),
+        migration!("tenant", 3, "0003_auth"),
+    ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {

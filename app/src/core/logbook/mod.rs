@@ -308,6 +308,8 @@ pub struct Filter {
     pub actor: Option<String>,
     pub after_seq: Option<i64>,
     pub limit: Option<i64>,
+    /// Newest first (with `limit`: the last N).
+    pub newest_first: bool,
 }
 
 /// Events in sequence order matching `filter`.
@@ -333,7 +335,7 @@ pub async fn list(tenant: &Tenant, filter: &Filter) -> Result<Vec<StoredEvent>, 
     if filter.after_seq.is_some() {
         sql += &format!(" AND seq > {}", next());
     }
-    sql += " ORDER BY seq";
+    sql += if filter.newest_first { " ORDER BY seq DESC" } else { " ORDER BY seq" };
     if filter.limit.is_some() {
         sql += &format!(" LIMIT {}", next());
     }

@@ -244,6 +244,29 @@ impl Tenancy {
     }
 }
 
+impl Tenancy {
+    /// The retention prune for every tenant's logbook (the server runs it daily). A tenant that
+    /// fails is reported and the others go on.
+    pub async fn prune_logbooks(&self, retention: logbook::Retention) -> Vec<(Slug, Result<logbook::PruneReport, String>)> {
+        let records = match self.catalog.list().await {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "logbook prune: cannot list tenants");
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for r in records.into_iter().filter(|r| r.status != TenantStatus::Provisioning) {
+            let res = match self.connect(&r).await {
+                Ok(t) => logbook::prune(&t, self.config.clock.as_ref(), retention).await.map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            out.push((r.slug, res));
+        }
+        out
+    }
+}
+
 /// Slugs are lowercase letters, digits and '-': always a valid logbook id.
 fn tenant_id(slug: &Slug) -> Id {
     Id::parse(slug.as_str()).unwrap_or_else(|_| Id::from_seq(0))

@@ -1,0 +1,138 @@
+//! Server-side sessions in the tenant's database. The cookie holds 256 random bits; the table
+//! holds their SHA-256, so a copy of the database cannot be used to sign in.
+use std::net::IpAddr;
+
+use sqlx::Row;
+
+use super::{random_token, token_hash, users, AuthError, SessionLimits};
+use crate::core::{clock::Clock, tenancy::Tenant};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SessionInfo {
+    /// A handle for listing and revoking: the first 16 hex digits of the stored hash.
+    pub handle: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub current: bool,
+}
+
+/// Starts a session for `user_id`; returns the cookie value.
+pub async fn create(
+    tenant: &Tenant,
+    clock: &dyn Clock,
+    user_id: &str,
+    ip: Option<IpAddr>,
+    user_agent: Option<&str>,
+) -> Result<String, AuthError> {
+    let id = random_token()?;
+    let now = clock.now_ms();
+    let ua: Option<String> = user_agent.map(|u| u.chars().filter(|c| !c.is_control()).take(200).collect());
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash(&id))
+    .bind(user_id)
+    .bind(now)
+    .bind(now)
+    .bind(ip.map(|i| i.to_string()))
+    .bind(ua)
+    .execute(tenant.db().pool())
+    .await?;
+    Ok(id)
+}
+
+/// The active user behind a cookie value, or `None` (unknown, expired, idle too long, account
+/// disabled). An expired session is deleted on the spot.
+pub async fn load(
+    tenant: &Tenant,
+    clock: &dyn Clock,
+    limits: SessionLimits,
+    cookie: &str,
+) -> Result<Option<users::User>, AuthError> {
+    let hash = token_hash(cookie);
+    let row = sqlx::query("SELECT user_id, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
+        .bind(&hash)
+        .fetch_optional(tenant.db().pool())
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let (user_id, created, seen): (String, i64, i64) =
+        (row.try_get("user_id")?, row.try_get("created_at")?, row.try_get("last_seen_at")?);
+    let now = clock.now_ms();
+    if now - seen > limits.idle.as_millis() as i64 || now - created > limits.absolute.as_millis() as i64 {
+        delete(tenant, cookie).await?;
+        return Ok(None);
+    }
+    let Some(user) = users::by_id(tenant, &user_id).await? else { return Ok(None) };
+    if user.status != users::Status::Active {
+        delete(tenant, cookie).await?;
+        return Ok(None);
+    }
+    // Writing on every request would serialise reads on SQLite; a minute's precision is enough
+    // for a 30-minute idle limit.
+    if now - seen > 60_000 {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(now)
+            .bind(&hash)
+            .execute(tenant.db().pool())
+            .await?;
+    }
+    Ok(Some(user))
+}
+
+pub async fn delete(tenant: &Tenant, cookie: &str) -> Result<(), AuthError> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(token_hash(cookie))
+        .execute(tenant.db().pool())
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of the account except `keep` (the cookie value of the current one).
+pub async fn delete_others(tenant: &Tenant, user_id: &str, keep: Option<&str>) -> Result<u64, AuthError> {
+    let keep = keep.map(token_hash).unwrap_or_default();
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(tenant.db().pool())
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Ends one session of the account by its handle.
+pub async fn revoke(tenant: &Tenant, user_id: &str, handle: &str) -> Result<bool, AuthError> {
+    if handle.len() != 16 || !handle.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(false);
+    }
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND substr(id_hash, 1, 16) = $2")
+        .bind(user_id)
+        .bind(handle)
+        .execute(tenant.db().pool())
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn list(tenant: &Tenant, user_id: &str, current: Option<&str>) -> Result<Vec<SessionInfo>, AuthError> {
+    let current = current.map(token_hash).unwrap_or_default();
+    let rows = sqlx::query(
+        "SELECT id_hash, created_at, last_seen_at, ip, user_agent FROM sessions WHERE user_id = $1 ORDER BY last_seen_at DESC",
+    )
+    .bind(user_id)
+    .fetch_all(tenant.db().pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let hash: String = r.try_get("id_hash")?;
+            Ok(SessionInfo {
+                handle: hash[..16].to_string(),
+                created_at: r.try_get("created_at")?,
+                last_seen_at: r.try_get("last_seen_at")?,
+                ip: r.try_get("ip")?,
+                user_agent: r.try_get("user_agent")?,
+                current: hash == current,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(AuthError::from)
+}

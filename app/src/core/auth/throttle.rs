@@ -1,0 +1,99 @@
+//! Sign-in throttling per account and per client IP: a growing wait after repeated failures and
+//! at most 100 failures per account per hour (ASVS V6). It slows guessing without a permanent
+//! lockout an attacker could use against someone: waits are short and end by themselves.
+//! Kept in memory per server process.
+use std::{
+    collections::{HashMap, VecDeque},
+    sync::Mutex,
+};
+
+const HOUR_MS: i64 = 3_600_000;
+/// Failures allowed before waits start.
+const FREE_FAILURES: usize = 5;
+/// Longest wait between attempts.
+const MAX_WAIT_MS: i64 = 15 * 60_000;
+pub const MAX_FAILURES_PER_HOUR: usize = 100;
+
+#[derive(Debug, Default)]
+struct Entry {
+    failures: VecDeque<i64>,
+    next_allowed: i64,
+}
+
+#[derive(Debug, Default)]
+pub struct Throttle {
+    entries: Mutex<HashMap<String, Entry>>,
+}
+
+impl Throttle {
+    /// `Err(seconds)` when the key must wait.
+    pub fn check(&self, key: &str, now: i64) -> Result<(), u64> {
+        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        match map.get(key) {
+            Some(e) if e.next_allowed > now => Err(((e.next_allowed - now) as u64).div_ceil(1000)),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn failure(&self, key: &str, now: i64) {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 100_000 {
+            // Bounded memory under a flood of distinct keys: forget entries with no wait left.
+            map.retain(|_, e| e.next_allowed > now);
+        }
+        let e = map.entry(key.to_string()).or_default();
+        while e.failures.front().is_some_and(|t| now - t > HOUR_MS) {
+            e.failures.pop_front();
+        }
+        e.failures.push_back(now);
+        let n = e.failures.len();
+        if n >= MAX_FAILURES_PER_HOUR {
+            e.next_allowed = e.failures.front().copied().unwrap_or(now) + HOUR_MS;
+        } else if n > FREE_FAILURES {
+            let wait = (1000i64 << (n - FREE_FAILURES).min(20)).min(MAX_WAIT_MS);
+            e.next_allowed = now + wait;
+        }
+    }
+
+    pub fn success(&self, key: &str) {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engages_after_a_few_failures_grows_and_releases() {
+        let t = Throttle::default();
+        let mut now = 1_000_000;
+        for _ in 0..FREE_FAILURES {
+            assert_eq!(t.check("a", now), Ok(()));
+            t.failure("a", now);
+        }
+        assert_eq!(t.check("a", now), Ok(()));
+        t.failure("a", now);
+        assert_eq!(t.check("a", now), Err(2));
+        now += 2_000;
+        assert_eq!(t.check("a", now), Ok(()));
+        t.failure("a", now);
+        assert_eq!(t.check("a", now), Err(4));
+        assert_eq!(t.check("b", now), Ok(()), "other keys are not affected");
+        t.success("a");
+        assert_eq!(t.check("a", now), Ok(()));
+    }
+
+    #[test]
+    fn at_most_100_failures_per_hour_and_then_it_ends() {
+        let t = Throttle::default();
+        let start = 0;
+        for i in 0..MAX_FAILURES_PER_HOUR as i64 {
+            t.failure("a", start + i * 30_000);
+        }
+        let last = start + 99 * 30_000;
+        assert!(t.check("a", last + 1000).is_err());
+        assert_eq!(t.check("a", start + HOUR_MS + 1), Ok(()), "the lockout ends by itself");
+        assert!(MAX_WAIT_MS <= 15 * 60_000);
+    }
+}

@@ -1,0 +1,211 @@
+//! Accounts, passwords, sessions, tokens and throttling on real databases, both backends.
+use std::{sync::Arc, time::Duration};
+
+use app::{
+    core::{
+        auth::{
+            password::PolicyError,
+            service::{Auth, SignInError},
+            sessions, tokens, users, AuthError, Role, SessionLimits,
+        },
+        clock::{now_ms, Clock, ManualClock},
+        db::Backend,
+        logbook::{self, Actor, Filter, Origin},
+        tenancy::Tenant,
+        testkit::TestEnv,
+    },
+    model::slug::Slug,
+};
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() { super::$name(app::core::db::Backend::Sqlite).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() { super::$name(app::core::db::Backend::Postgres).await }
+        }
+    )*};
+}
+
+on_both_backends!(
+    wrong_password_unknown_and_disabled_accounts_look_the_same,
+    every_sign_in_gets_a_new_session_id,
+    sessions_expire_when_idle_and_at_the_absolute_limit,
+    throttling_engages_and_releases,
+    disabled_users_and_role_changes_end_sessions,
+    tokens_are_single_use_and_expire,
+    password_changes_follow_policy_refuse_reuse_and_end_sessions,
+    a_session_of_one_tenant_is_nothing_at_another,
+);
+
+const PW: &str = "correct horse battery staple";
+
+struct Fx {
+    env: TestEnv,
+    t: Tenant,
+    clock: Arc<ManualClock>,
+    auth: Auth,
+    user: users::User,
+}
+
+async fn fx(b: Backend) -> Fx {
+    let clock = Arc::new(ManualClock::at(now_ms()));
+    let env = TestEnv::with(b, |c| c.clock = clock.clone()).await;
+    let slug = Slug::parse("acme").expect("slug");
+    env.tenancy.create_tenant(&slug, "Acme AB", env.target()).await.expect("create");
+    let t = env.tenancy.open_active(&slug).await.expect("open");
+    let auth = Auth::new(SessionLimits::default());
+    let user = users::create(&t, clock.as_ref(), Actor::System, "Anna@Example.se", "Anna Andersson", Role::Employee)
+        .await
+        .expect("user");
+    users::set_password(&t, clock.as_ref(), &auth.hasher, &user, PW, 12).await.expect("password");
+    let user = users::by_id(&t, &user.id).await.expect("read").expect("user");
+    Fx { env, t, clock, auth, user }
+}
+
+fn origin(ip: &str) -> Origin {
+    Origin::new(Some(ip.parse().expect("ip")), Some("Mozilla/5.0 test"), Some("req1")).expect("origin")
+}
+
+async fn wrong_password_unknown_and_disabled_accounts_look_the_same(b: Backend) {
+    let f = fx(b).await;
+    let c = f.clock.as_ref();
+    let wrong = f.auth.sign_in(&f.t, c, "anna@example.se", "wrong horse battery staple", &origin("10.0.0.1")).await;
+    let unknown = f.auth.sign_in(&f.t, c, "nobody@example.se", PW, &origin("10.0.0.2")).await;
+    assert!(matches!(wrong, Err(SignInError::Invalid)));
+    assert!(matches!(unknown, Err(SignInError::Invalid)));
+    assert_eq!(wrong.err().map(|e| e.to_string()), unknown.err().map(|e| e.to_string()));
+    // The address is case-insensitive.
+    assert!(f.auth.sign_in(&f.t, c, " ANNA@example.SE ", PW, &origin("10.0.0.3")).await.is_ok());
+    users::set_enabled(&f.t, c, Actor::System, &f.user, false).await.expect("disable");
+    assert!(matches!(f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.4")).await, Err(SignInError::Invalid)));
+    let log = logbook::list(&f.t, &Filter::default()).await.expect("log");
+    let actions: Vec<_> = log.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"auth.sign_in.failed") && actions.contains(&"auth.sign_in.succeeded"), "{actions:?}");
+    for e in &log {
+        for field in [&e.actor, &e.action, e.target_id.as_ref().unwrap_or(&String::new())] {
+            assert!(!field.contains("anna") && !field.contains("horse"), "personal data in the logbook: {e:?}");
+        }
+    }
+    f.env.cleanup().await;
+}
+
+async fn every_sign_in_gets_a_new_session_id(b: Backend) {
+    let f = fx(b).await;
+    let c = f.clock.as_ref();
+    let (_, one) = f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.1")).await.expect("one");
+    let (_, two) = f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.1")).await.expect("two");
+    assert_ne!(one, two);
+    assert!(one.len() >= 43, "256-bit id");
+    let stored: Vec<String> = sqlx::query_scalar("SELECT id_hash FROM sessions").fetch_all(f.t.db().pool()).await.expect("rows");
+    assert!(!stored.contains(&one) && !stored.contains(&two), "cookie values are stored in clear");
+    f.env.cleanup().await;
+}
+
+async fn sessions_expire_when_idle_and_at_the_absolute_limit(b: Backend) {
+    let f = fx(b).await;
+    let c = f.clock.as_ref();
+    let limits = SessionLimits::default();
+    let (_, cookie) = f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.1")).await.expect("in");
+    let start = c.now_ms();
+    // Active every 20 minutes: fine until the 12-hour limit.
+    let mut now = start;
+    while now + 20 * 60_000 < start + 12 * 3_600_000 {
+        now += 20 * 60_000;
+        f.clock.set(now);
+        assert!(sessions::load(&f.t, c, limits, &cookie).await.expect("load").is_some(), "dropped at {}", now - start);
+    }
+    f.clock.set(start + 12 * 3_600_000 + 1);
+    assert!(sessions::load(&f.t, c, limits, &cookie).await.expect("load").is_none(), "absolute limit");
+    let (_, idle) = f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.1")).await.expect("in");
+    f.clock.set(c.now_ms() + 31 * 60_000);
+    assert!(sessions::load(&f.t, c, limits, &idle).await.expect("load").is_none(), "idle limit");
+    f.env.cleanup().await;
+}
+
+async fn throttling_engages_and_releases(b: Backend) {
+    let f = fx(b).await;
+    let c = f.clock.as_ref();
+    for _ in 0..6 {
+        let _ = f.auth.sign_in(&f.t, c, "anna@example.se", "wrong horse battery staple", &origin("10.0.0.9")).await;
+    }
+    // Now even the right password waits, with the wait in the answer.
+    match f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.9")).await {
+        Err(SignInError::Throttled(s)) => assert!((1..=900).contains(&s), "{s}"),
+        other => panic!("not throttled: {other:?}"),
+    }
+    f.clock.set(c.now_ms() + 3_000);
+    assert!(f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.9")).await.is_ok(), "released");
+    let log = logbook::list(&f.t, &Filter::default()).await.expect("log");
+    assert!(log.iter().any(|e| e.action == "auth.sign_in.throttled"));
+    f.env.cleanup().await;
+}
+
+async fn disabled_users_and_role_changes_end_sessions(b: Backend) {
+    let f = fx(b).await;
+    let c = f.clock.as_ref();
+    let limits = f.auth.limits;
+    let (_, s1) = f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.1")).await.expect("in");
+    users::set_role(&f.t, c, Actor::System, &f.user, Role::Manager).await.expect("role");
+    assert!(sessions::load(&f.t, c, limits, &s1).await.expect("load").is_none(), "role change keeps the old session");
+    let (u, s2) = f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.1")).await.expect("in");
+    assert_eq!(u.role, Role::Manager);
+    users::set_enabled(&f.t, c, Actor::System, &u, false).await.expect("disable");
+    assert!(sessions::load(&f.t, c, limits, &s2).await.expect("load").is_none(), "disabled user kept a session");
+    f.env.cleanup().await;
+}
+
+async fn tokens_are_single_use_and_expire(b: Backend) {
+    let f = fx(b).await;
+    let c = f.clock.as_ref();
+    let token = tokens::issue(&f.t, c, &f.user, tokens::Purpose::Reset).await.expect("issue");
+    assert_eq!(tokens::peek(&f.t, c, &token).await.expect("peek"), f.user.id);
+    assert_eq!(tokens::consume(&f.t, c, &token).await.expect("use"), f.user.id);
+    assert!(matches!(tokens::consume(&f.t, c, &token).await, Err(AuthError::BadToken)), "reused");
+    let late = tokens::issue(&f.t, c, &f.user, tokens::Purpose::Reset).await.expect("issue");
+    f.clock.set(c.now_ms() + 24 * 3_600_000 + 1);
+    assert!(matches!(tokens::consume(&f.t, c, &late).await, Err(AuthError::BadToken)), "expired");
+    assert!(matches!(tokens::consume(&f.t, c, "forged-token").await, Err(AuthError::BadToken)));
+    // A newer link replaces an older unused one.
+    let a = tokens::issue(&f.t, c, &f.user, tokens::Purpose::Reset).await.expect("a");
+    let b2 = tokens::issue(&f.t, c, &f.user, tokens::Purpose::Reset).await.expect("b");
+    assert!(tokens::peek(&f.t, c, &a).await.is_err());
+    assert!(tokens::peek(&f.t, c, &b2).await.is_ok());
+    f.env.cleanup().await;
+}
+
+async fn password_changes_follow_policy_refuse_reuse_and_end_sessions(b: Backend) {
+    let f = fx(b).await;
+    let c = f.clock.as_ref();
+    let (_, s) = f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.1")).await.expect("in");
+    let err = users::set_password(&f.t, c, &f.auth.hasher, &f.user, "short", 12).await.expect_err("short");
+    assert!(matches!(err, AuthError::Policy(PolicyError::TooShort(12))));
+    let err = users::set_password(&f.t, c, &f.auth.hasher, &f.user, PW, 12).await.expect_err("same");
+    assert!(matches!(err, AuthError::Policy(PolicyError::Reused)), "{err}");
+    let next = "a completely different phrase";
+    users::set_password(&f.t, c, &f.auth.hasher, &f.user, next, 12).await.expect("change");
+    assert!(sessions::load(&f.t, c, f.auth.limits, &s).await.expect("load").is_none(), "old sessions survive a change");
+    let u = users::by_id(&f.t, &f.user.id).await.expect("read").expect("user");
+    let err = users::set_password(&f.t, c, &f.auth.hasher, &u, PW, 12).await.expect_err("reuse");
+    assert!(matches!(err, AuthError::Policy(PolicyError::Reused)), "{err}");
+    f.env.cleanup().await;
+}
+
+async fn a_session_of_one_tenant_is_nothing_at_another(b: Backend) {
+    let f = fx(b).await;
+    let c = f.clock.as_ref();
+    let other = Slug::parse("beta").expect("slug");
+    f.env.tenancy.create_tenant(&other, "Beta AB", f.env.target()).await.expect("beta");
+    let beta = f.env.tenancy.open_active(&other).await.expect("open");
+    let (_, cookie) = f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.1")).await.expect("in");
+    assert!(sessions::load(&beta, c, f.auth.limits, &cookie).await.expect("load").is_none());
+    assert!(sessions::load(&f.t, c, f.auth.limits, &cookie).await.expect("load").is_some());
+    f.env.cleanup().await;
+}
+
+#[test]
+fn session_limits_default_to_30_minutes_and_12_hours() {
+    let l = SessionLimits::default();
+    assert_eq!((l.idle, l.absolute), (Duration::from_secs(1800), Duration::from_secs(43_200)));
+}
