@@ -18,6 +18,20 @@ pub enum AppError {
     /// The request itself was malformed (bad arguments, wrong encoding).
     #[error("The request could not be understood. Reload the page and try again.")]
     BadRequest,
+    #[error("Please sign in to continue.")]
+    NotSignedIn,
+    #[error("You do not have access to this.")]
+    Forbidden,
+    /// The same words for an unknown account, a disabled one and a wrong password.
+    #[error("E-mail or password is wrong.")]
+    InvalidCredentials,
+    #[error("Too many attempts. Wait {seconds} seconds and try again.")]
+    Throttled { seconds: u64 },
+    /// A problem with what the person typed, in words written for them (never internal text).
+    #[error("{0}")]
+    Invalid(String),
+    #[error("This link is invalid, already used or expired. Ask your HR administrator for a new one.")]
+    BadLink,
 }
 
 impl FromServerFnError for AppError {

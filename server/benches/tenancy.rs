@@ -64,6 +64,7 @@ impl Client {
     async fn org_name(&mut self, tenant: &str) -> Duration {
         let req = format!(
             "POST /api/organisation/name HTTP/1.1\r\nHost: {tenant}.localhost\r\n\
+             Origin: http://{tenant}.localhost\r\n\
              Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\n\r\n"
         );
         let start = Instant::now();

@@ -2,7 +2,7 @@
 //! middleware every response passes through.
 use std::{net::SocketAddr, path::PathBuf};
 
-use app::core::{state::AppState, tenancy::Tenant};
+use app::core::{auth::CurrentSession, state::AppState, tenancy::Tenant};
 use axum::{
     body::Body,
     extract::{FromRef, Request, State},
@@ -21,7 +21,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{error_page, security, tenant};
+use crate::{auth, error_page, security, tenant};
 
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -66,6 +66,7 @@ fn request_context(app: AppState) -> impl Fn() + Clone + Send + 'static {
             if let Some(t) = parts.extensions.get::<Tenant>() {
                 provide_context(t.clone());
             }
+            provide_context(parts.extensions.get::<CurrentSession>().cloned());
         }
     }
 }
@@ -75,6 +76,7 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let context = request_context(app.clone());
     let tenancy = app.tenancy.clone();
+    let for_sessions = app.clone();
     let state = HttpState { leptos, app };
     let shell = {
         let state = state.clone();
@@ -88,6 +90,11 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
             app::shell,
         ))
         .with_state(state)
+        // Innermost first: session, then the Origin check, then (outermost) the tenant.
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            auth::session(for_sessions.clone(), req, next)
+        }))
+        .layer(middleware::from_fn(auth::same_origin))
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             tenant::resolve(tenancy.clone(), req, next)
         }));

@@ -1,6 +1,7 @@
 //! The `samtal` server: command line, HTTP router and middleware, background jobs.
 #![forbid(unsafe_code)]
 
+pub mod auth;
 pub mod cli;
 pub mod error_page;
 pub mod http;

@@ -125,6 +125,7 @@ async fn server_function_round_trip() {
         .method("POST")
         .uri("/api/system/check")
         .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::empty())
         .expect("request");
@@ -144,6 +145,7 @@ async fn oversized_body_is_refused_with_413_in_plain_words() {
         .method("POST")
         .uri("/api/system/check")
         .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::CONTENT_LENGTH, body.len())
         .body(Body::from(body))
@@ -163,6 +165,7 @@ async fn oversized_streamed_body_without_length_is_not_accepted() {
         .method("POST")
         .uri("/api/system/check")
         .header(header::HOST, HOST)
+        .header(header::ORIGIN, format!("http://{HOST}"))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from_stream(futures_stream(chunks)))
         .expect("request");

@@ -72,6 +72,7 @@ impl Fixture {
             .method("POST")
             .uri("/api/organisation/name")
             .header(header::HOST, host)
+            .header(header::ORIGIN, format!("http://{host}"))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if let Some((k, v)) = extra {
             req = req.header(k, v);

@@ -1,14 +1,89 @@
 //! Server functions, one per file, grouped by area. Each is thin: authorize, call the core, map
 //! errors. Endpoints are named explicitly so their URLs stay stable across builds.
+pub mod admin;
+pub mod auth;
 pub mod organisation;
 pub mod system;
 
-/// The tenant this request was resolved to. Every tenant server function starts here; the
-/// middleware has already refused requests without one, so a miss is a server fault.
 #[cfg(feature = "ssr")]
-pub fn tenant() -> Result<crate::core::tenancy::Tenant, crate::error::AppError> {
-    leptos::prelude::use_context::<crate::core::tenancy::Tenant>().ok_or_else(|| {
-        tracing::error!("server function called without a resolved tenant");
-        crate::error::AppError::Internal
-    })
+pub use server_side::*;
+
+#[cfg(feature = "ssr")]
+mod server_side {
+    use leptos::prelude::*;
+
+    use crate::{
+        core::{
+            auth::{guard, users::User, CurrentSession},
+            clock::SystemClock,
+            logbook::{self, Action, Event, Origin, Outcome},
+            state::AppState,
+            tenancy::Tenant,
+        },
+        error::AppError,
+    };
+
+    /// The tenant this request was resolved to. The middleware has already refused requests
+    /// without one, so a miss is a server fault.
+    pub fn tenant() -> Result<Tenant, AppError> {
+        use_context::<Tenant>().ok_or_else(|| {
+            tracing::error!("server function called without a resolved tenant");
+            AppError::Internal
+        })
+    }
+
+    pub fn state() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or(AppError::Internal)
+    }
+
+    pub fn session() -> Option<CurrentSession> {
+        use_context::<Option<CurrentSession>>().flatten()
+    }
+
+    pub fn status(code: http::StatusCode) {
+        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+            r.set_status(code);
+        }
+    }
+
+    /// Client IP, user agent and request id for the logbook.
+    pub fn origin() -> Origin {
+        let Some(parts) = use_context::<http::request::Parts>() else { return Origin::default() };
+        let ip = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        let header = |n: &str| parts.headers.get(n).and_then(|v| v.to_str().ok());
+        Origin::new(ip, header("user-agent"), header("x-request-id")).unwrap_or_default()
+    }
+
+    /// The guard every server function calls with what it needs. A refusal answers 401 or 403,
+    /// is logged, and changes nothing.
+    pub async fn require(need: guard::Need<'_>) -> Result<(Tenant, User), AppError> {
+        let tenant = tenant()?;
+        let current = session();
+        match guard::require(current.as_ref().map(|s| &s.user), need) {
+            Ok(user) => Ok((tenant, user.clone())),
+            Err(guard::Denied::NotSignedIn) => {
+                status(http::StatusCode::UNAUTHORIZED);
+                Err(AppError::NotSignedIn)
+            }
+            Err(guard::Denied::Forbidden) => {
+                status(http::StatusCode::FORBIDDEN);
+                let user = current.map(|s| s.user);
+                let actor = user.as_ref().map(User::actor).unwrap_or(logbook::Actor::System);
+                let event = Event::new(actor, Action::AuthAccessDenied, Outcome::Denied).origin(origin());
+                if let Err(e) = logbook::record(&tenant, &SystemClock, &event).await {
+                    tracing::error!(error = %e, "could not log a denied request");
+                }
+                Err(AppError::Forbidden)
+            }
+        }
+    }
+
+    /// Logs and hides an internal error.
+    pub fn internal(e: impl std::fmt::Display) -> AppError {
+        tracing::error!(error = %e, "server function failed");
+        AppError::Internal
+    }
 }

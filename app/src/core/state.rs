@@ -3,18 +3,29 @@ use std::{
     time::{Instant, SystemTime, UNIX_EPOCH},
 };
 
-use crate::{core::tenancy::Tenancy, model::system::ServerStatus};
+use crate::{
+    core::{
+        auth::{service::Auth, SessionLimits},
+        tenancy::Tenancy,
+    },
+    model::system::ServerStatus,
+};
 
 /// Process-wide state handed to server functions through Leptos context.
 #[derive(Clone)]
 pub struct AppState {
     started: Instant,
     pub tenancy: Arc<Tenancy>,
+    pub auth: Arc<Auth>,
 }
 
 impl AppState {
     pub fn new(tenancy: Arc<Tenancy>) -> Self {
-        Self { started: Instant::now(), tenancy }
+        Self::with_auth(tenancy, Auth::new(SessionLimits::default()))
+    }
+
+    pub fn with_auth(tenancy: Arc<Tenancy>, auth: Auth) -> Self {
+        Self { started: Instant::now(), tenancy, auth: Arc::new(auth) }
     }
 
     pub fn status(&self) -> ServerStatus {

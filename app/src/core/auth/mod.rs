@@ -60,6 +60,31 @@ impl Default for SessionLimits {
     }
 }
 
+/// The session cookie. `__Host-` makes browsers insist on Secure, Path=/ and no Domain, so it is
+/// bound to exactly this host (this tenant). SameSite=Strict: no cross-site request carries it.
+pub const COOKIE: &str = "__Host-samtal";
+
+pub fn set_cookie(value: &str) -> String {
+    format!("{COOKIE}={value}; Path=/; Secure; HttpOnly; SameSite=Strict")
+}
+
+pub fn clear_cookie() -> String {
+    format!("{COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+/// The session cookie's value in a `Cookie` request header.
+pub fn cookie_value(header: &str) -> Option<&str> {
+    header.split(';').map(str::trim).find_map(|kv| kv.strip_prefix(COOKIE)?.strip_prefix('='))
+        .filter(|v| !v.is_empty() && v.len() <= 64)
+}
+
+/// The signed-in account of a request, with its cookie value (to revoke or keep it).
+#[derive(Debug, Clone)]
+pub struct CurrentSession {
+    pub user: users::User,
+    pub cookie: String,
+}
+
 /// 32 random bytes, base64url: session ids and one-time tokens.
 pub fn random_token() -> Result<String, AuthError> {
     use base64::Engine as _;

@@ -1,0 +1,27 @@
+use leptos::prelude::*;
+
+use crate::{error::AppError, model::auth::Role};
+
+/// Creates an account and returns the path of its one-time link to set a password (valid 24
+/// hours, single use) for the admin to hand over. Admins only.
+#[server(endpoint = "admin/invite_user")]
+pub async fn invite_user(email: String, display_name: String, role: Role) -> Result<String, AppError> {
+    use crate::core::{
+        auth::{guard::Need, tokens, users, AuthError, Role as R},
+        clock::SystemClock,
+        logbook::{self, Action, Event, Outcome, TargetType},
+    };
+    let (tenant, admin) = super::super::require(Need::Role(R::Admin)).await?;
+    let user = users::create(&tenant, &SystemClock, admin.actor(), &email, &display_name, role)
+        .await
+        .map_err(|e| match e {
+            AuthError::DuplicateEmail | AuthError::InvalidEmail | AuthError::InvalidName => AppError::Invalid(format!("{e}.")),
+            e => super::super::internal(e),
+        })?;
+    let token = tokens::issue(&tenant, &SystemClock, &user, tokens::Purpose::Invite).await.map_err(super::super::internal)?;
+    let event = Event::new(admin.actor(), Action::UserInvited, Outcome::Success)
+        .target(TargetType::User, user.log_id())
+        .origin(super::super::origin());
+    logbook::record(&tenant, &SystemClock, &event).await.map_err(super::super::internal)?;
+    Ok(format!("/set-password?token={token}"))
+}

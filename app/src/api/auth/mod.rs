@@ -1,0 +1,14 @@
+mod change_password;
+mod current_user;
+mod my_sessions;
+mod revoke_session;
+mod set_password;
+mod sign_in;
+mod sign_out;
+pub use change_password::*;
+pub use current_user::*;
+pub use my_sessions::*;
+pub use revoke_session::*;
+pub use set_password::*;
+pub use sign_in::*;
+pub use sign_out::*;

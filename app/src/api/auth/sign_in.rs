@@ -1,0 +1,36 @@
+use leptos::prelude::*;
+
+use crate::{error::AppError, model::auth::Me};
+
+/// Signs in with e-mail and password; on success the response sets a fresh session cookie.
+#[server(endpoint = "auth/sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<Me, AppError> {
+    use crate::core::{auth::{self, service::SignInError}, clock::SystemClock};
+    let tenant = super::super::tenant()?;
+    let state = super::super::state()?;
+    if email.len() > 254 || password.chars().count() > crate::core::auth::password::MAX_LEN {
+        return Err(AppError::InvalidCredentials);
+    }
+    let origin = super::super::origin();
+    match state.auth.sign_in(&tenant, &SystemClock, &email, &password, &origin).await {
+        Ok((user, cookie)) => {
+            // A session that arrived with the request ends: a sign-in never reuses an id.
+            if let Some(old) = super::super::session() {
+                let _ = auth::sessions::delete(&tenant, &old.cookie).await;
+            }
+            let opts = expect_context::<leptos_axum::ResponseOptions>();
+            let value = http::HeaderValue::from_str(&auth::set_cookie(&cookie)).map_err(super::super::internal)?;
+            opts.append_header(http::header::SET_COOKIE, value);
+            Ok(Me { user_id: user.id, display_name: user.display_name, role: user.role })
+        }
+        Err(SignInError::Invalid) => {
+            super::super::status(http::StatusCode::UNAUTHORIZED);
+            Err(AppError::InvalidCredentials)
+        }
+        Err(SignInError::Throttled(seconds)) => {
+            super::super::status(http::StatusCode::TOO_MANY_REQUESTS);
+            Err(AppError::Throttled { seconds })
+        }
+        Err(SignInError::Internal(e)) => Err(super::super::internal(e)),
+    }
+}

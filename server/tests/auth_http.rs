@@ -1,0 +1,242 @@
+//! Sign-in, sessions, CSRF and authorization through the real router, as an attacker would
+//! try them, on both backends.
+use std::sync::Arc;
+
+use app::{
+    core::{
+        auth::{users, Role},
+        clock::SystemClock,
+        db::Backend,
+        logbook::{self, Actor, Filter},
+        state::AppState,
+        tenancy::Tenant,
+        testkit::TestEnv,
+    },
+    model::slug::Slug,
+};
+use axum::{
+    body::Body,
+    http::{header, Request, StatusCode},
+    Router,
+};
+use http_body_util::BodyExt;
+use server::http::{router, HttpConfig};
+use tower::ServiceExt;
+
+const PW: &str = "correct horse battery staple";
+
+struct Fx {
+    env: TestEnv,
+    site: tempfile::TempDir,
+    state: AppState,
+    acme: Tenant,
+}
+
+async fn fx(b: Backend) -> Fx {
+    let env = TestEnv::with(b, |c| c.catalog_cache_ttl = std::time::Duration::ZERO).await;
+    let state = AppState::new(env.tenancy.clone());
+    for s in ["acme", "beta"] {
+        let slug = Slug::parse(s).expect("slug");
+        env.tenancy.create_tenant(&slug, s, env.target()).await.expect("create");
+        let t = env.tenancy.open_active(&slug).await.expect("open");
+        for (email, role) in [("admin@x.se", Role::Admin), ("emp@x.se", Role::Employee)] {
+            let u = users::create(&t, &SystemClock, Actor::System, email, email, role).await.expect("user");
+            users::set_password(&t, &SystemClock, &state.auth.hasher, &u, PW, 12).await.expect("pw");
+        }
+    }
+    let acme = env.tenancy.open_active(&Slug::parse("acme").expect("slug")).await.expect("open");
+    let site = tempfile::tempdir().expect("site");
+    std::fs::create_dir_all(site.path().join("pkg")).expect("pkg");
+    Fx { env, site, state, acme }
+}
+
+struct Res {
+    status: StatusCode,
+    cookie: Option<String>,
+    set_cookie: Vec<String>,
+    body: String,
+}
+
+impl Fx {
+    fn router(&self) -> Router {
+        let config = HttpConfig {
+            addr: "127.0.0.1:0".parse().expect("addr"),
+            site_root: self.site.path().to_path_buf(),
+            max_body_bytes: 1 << 20,
+        };
+        router(&config, self.state.clone())
+    }
+
+    /// POSTs a server function as a browser on `host` would (same Origin), with a cookie.
+    async fn call(&self, host: &str, path: &str, form: &str, cookie: Option<&str>, origin: Option<&str>) -> Res {
+        let mut req = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::HOST, host)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        let default_origin = format!("http://{host}");
+        if let Some(o) = origin.or(Some(default_origin.as_str())).filter(|o| !o.is_empty()) {
+            req = req.header(header::ORIGIN, o);
+        }
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, format!("__Host-samtal={c}"));
+        }
+        let res = self.router().oneshot(req.body(Body::from(form.to_string())).expect("req")).await.expect("infallible");
+        let status = res.status();
+        let set_cookie: Vec<String> = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(String::from))
+            .collect();
+        let cookie = set_cookie
+            .iter()
+            .find_map(|c| c.strip_prefix("__Host-samtal=").and_then(|r| r.split(';').next()).filter(|v| !v.is_empty()).map(String::from));
+        let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes()).into_owned();
+        Res { status, cookie, set_cookie, body }
+    }
+
+    async fn sign_in(&self, host: &str, email: &str, pw: &str) -> Res {
+        let form = format!("email={}&password={}", email.replace('@', "%40"), pw.replace(' ', "+"));
+        self.call(host, "/api/auth/sign_in", &form, None, None).await
+    }
+
+    async fn whoami(&self, host: &str, cookie: &str) -> String {
+        self.call(host, "/api/auth/current_user", "", Some(cookie), None).await.body
+    }
+}
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() { super::$name(app::core::db::Backend::Sqlite).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() { super::$name(app::core::db::Backend::Postgres).await }
+        }
+    )*};
+}
+
+on_both_backends!(
+    sign_in_sets_a_strict_host_cookie_and_failures_look_alike,
+    a_cookie_from_one_tenant_is_refused_at_another,
+    cross_origin_writes_are_refused_and_logged,
+    employees_get_403_from_admin_functions_and_nothing_changes,
+    sign_out_and_disabling_end_sessions_on_the_server,
+    invite_link_sets_a_password_once,
+);
+
+async fn sign_in_sets_a_strict_host_cookie_and_failures_look_alike(b: Backend) {
+    let f = fx(b).await;
+    let ok = f.sign_in("acme.localhost", "emp@x.se", PW).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let set = ok.set_cookie.iter().find(|c| c.starts_with("__Host-samtal=")).expect("cookie");
+    for attr in ["Path=/", "Secure", "HttpOnly", "SameSite=Strict"] {
+        assert!(set.contains(attr), "{set} lacks {attr}");
+    }
+    assert!(!set.contains("Domain"), "{set}");
+    let wrong = f.sign_in("acme.localhost", "emp@x.se", "wrong horse battery staple").await;
+    let unknown = f.sign_in("acme.localhost", "nobody@x.se", PW).await;
+    assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let shown: app::error::AppError = serde_json::from_str(&wrong.body).expect("typed error");
+    assert_eq!(shown.to_string(), "E-mail or password is wrong.");
+    assert!(wrong.cookie.is_none() && unknown.cookie.is_none());
+    // A new sign-in from a signed-in browser gets a new id and the old one dies.
+    let first = ok.cookie.expect("session");
+    let again = f.call("acme.localhost", "/api/auth/sign_in", "email=emp%40x.se&password=correct+horse+battery+staple", Some(&first), None).await;
+    let second = again.cookie.expect("new session");
+    assert_ne!(first, second);
+    assert_eq!(f.whoami("acme.localhost", &first).await, "null");
+    assert!(f.whoami("acme.localhost", &second).await.contains("emp@x.se"));
+    f.env.cleanup().await;
+}
+
+async fn a_cookie_from_one_tenant_is_refused_at_another(b: Backend) {
+    let f = fx(b).await;
+    let cookie = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
+    assert!(f.whoami("acme.localhost", &cookie).await.contains("\"role\":\"admin\""));
+    assert_eq!(f.whoami("beta.localhost", &cookie).await, "null");
+    let listed = f.call("beta.localhost", "/api/admin/list_users", "", Some(&cookie), None).await;
+    assert_eq!(listed.status, StatusCode::UNAUTHORIZED);
+    f.env.cleanup().await;
+}
+
+async fn cross_origin_writes_are_refused_and_logged(b: Backend) {
+    let f = fx(b).await;
+    let cookie = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
+    let form = "email=evil%40x.se&display_name=Evil&role=admin";
+    for origin in ["http://evil.example", "http://beta.localhost", "null", ""] {
+        let res = f.call("acme.localhost", "/api/admin/invite_user", form, Some(&cookie), Some(origin)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "origin {origin:?}");
+    }
+    let users = users::list(&f.acme).await.expect("list");
+    assert!(users.iter().all(|u| u.email != "evil@x.se"), "a cross-site request created an account");
+    let log = logbook::list(&f.acme, &Filter::default()).await.expect("log");
+    assert_eq!(log.iter().filter(|e| e.action == "auth.csrf.rejected").count(), 4);
+    // The same request from the right origin works.
+    let res = f.call("acme.localhost", "/api/admin/invite_user", form, Some(&cookie), None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.body.contains("/set-password?token="), "{}", res.body);
+    f.env.cleanup().await;
+}
+
+async fn employees_get_403_from_admin_functions_and_nothing_changes(b: Backend) {
+    let f = fx(b).await;
+    let emp = f.sign_in("acme.localhost", "emp@x.se", PW).await.cookie.expect("session");
+    let admin_id = users::by_email(&f.acme, "admin@x.se").await.expect("q").expect("admin").id;
+    let before = users::list(&f.acme).await.expect("list");
+    for (path, form) in [
+        ("/api/admin/list_users", String::new()),
+        ("/api/admin/invite_user", "email=new%40x.se&display_name=New&role=admin".to_string()),
+        ("/api/admin/change_role", format!("user_id={admin_id}&role=employee")),
+        ("/api/admin/set_user_enabled", format!("user_id={admin_id}&enabled=false")),
+    ] {
+        let res = f.call("acme.localhost", path, &form, Some(&emp), None).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{path}: {}", res.body);
+        assert!(res.body.contains("Forbidden"), "{path}: {}", res.body);
+    }
+    assert_eq!(users::list(&f.acme).await.expect("list"), before, "an employee changed accounts");
+    let log = logbook::list(&f.acme, &Filter::default()).await.expect("log");
+    assert_eq!(log.iter().filter(|e| e.action == "auth.access.denied").count(), 4);
+    // Signed out: 401 for the same calls.
+    let res = f.call("acme.localhost", "/api/admin/list_users", "", None, None).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    f.env.cleanup().await;
+}
+
+async fn sign_out_and_disabling_end_sessions_on_the_server(b: Backend) {
+    let f = fx(b).await;
+    let emp = f.sign_in("acme.localhost", "emp@x.se", PW).await.cookie.expect("session");
+    let out = f.call("acme.localhost", "/api/auth/sign_out", "", Some(&emp), None).await;
+    assert_eq!(out.status, StatusCode::OK);
+    assert!(out.set_cookie.iter().any(|c| c.contains("Max-Age=0")));
+    assert_eq!(f.whoami("acme.localhost", &emp).await, "null", "the old cookie still works");
+    let emp = f.sign_in("acme.localhost", "emp@x.se", PW).await.cookie.expect("session");
+    let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
+    let emp_id = users::by_email(&f.acme, "emp@x.se").await.expect("q").expect("emp").id;
+    let res = f.call("acme.localhost", "/api/admin/set_user_enabled", &format!("user_id={emp_id}&enabled=false"), Some(&admin), None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(f.whoami("acme.localhost", &emp).await, "null", "a disabled user kept a session");
+    f.env.cleanup().await;
+    let _ = Arc::new(());
+}
+
+async fn invite_link_sets_a_password_once(b: Backend) {
+    let f = fx(b).await;
+    let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
+    let res = f.call("acme.localhost", "/api/admin/invite_user", "email=new%40x.se&display_name=New+Person&role=manager", Some(&admin), None).await;
+    let path: String = serde_json::from_str(&res.body).expect("link");
+    let token = path.split("token=").nth(1).expect("token");
+    let weak = f.call("acme.localhost", "/api/auth/set_password", &format!("token={token}&password=password1234"), None, None).await;
+    assert!(weak.body.contains("too common"), "{}", weak.body);
+    let set = f.call("acme.localhost", "/api/auth/set_password", &format!("token={token}&password=a+fine+long+phrase+here"), None, None).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    let again = f.call("acme.localhost", "/api/auth/set_password", &format!("token={token}&password=another+fine+long+phrase"), None, None).await;
+    assert!(again.body.contains("BadLink"), "{}", again.body);
+    assert!(f.sign_in("acme.localhost", "new@x.se", "a fine long phrase here").await.cookie.is_some());
+    // The same token means nothing at another tenant.
+    let other = f.call("beta.localhost", "/api/auth/set_password", &format!("token={token}&password=yet+another+long+phrase"), None, None).await;
+    assert!(other.body.contains("BadLink"), "{}", other.body);
+    f.env.cleanup().await;
+}
