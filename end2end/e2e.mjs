@@ -96,7 +96,11 @@ async function newPage(vp, opts = {}) {
   const problems = [];
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+  // ERR_ABORTED is a request the page itself dropped by navigating on (a favicon, say).
+  page.on("requestfailed", (r) => {
+    const why = r.failure()?.errorText ?? "";
+    if (!why.includes("ERR_ABORTED")) problems.push(`requestfailed: ${r.url()} ${why}`);
+  });
   return { context, page, problems };
 }
 async function noHorizontalScroll(page) {

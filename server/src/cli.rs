@@ -34,6 +34,40 @@ pub enum Command {
     /// Read and check a tenant's logbook.
     #[command(subcommand)]
     Logbook(LogbookCommand),
+    /// Manage sign-in accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account and print a one-time link (24 hours) for its owner to set a password.
+    Create {
+        tenant: String,
+        #[arg(long)]
+        email: String,
+        /// The person's name as colleagues see it.
+        #[arg(long)]
+        name: String,
+        /// admin (HR), manager or employee.
+        #[arg(long, default_value = "employee")]
+        role: String,
+        /// Where the tenant is reached, for the printed link (default http://<tenant>.localhost:3000).
+        #[arg(long)]
+        url: Option<String>,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Print a new one-time link for an existing account to set a new password.
+    Reset {
+        tenant: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        url: Option<String>,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -229,6 +263,8 @@ pub enum CliError {
     Usage(String),
     #[error("the logbook of {0} failed verification")]
     VerifyFailed(Slug),
+    #[error("{0}")]
+    Auth(#[from] app::core::auth::AuthError),
     #[error("cannot write the output: {0}")]
     Output(std::io::Error),
     #[error("no master key: set SAMTAL_MASTER_KEY_FILE (or SAMTAL_MASTER_KEY), or for a local trial start the server once with --generate-master-key")]
@@ -259,6 +295,7 @@ pub fn main() -> ExitCode {
             Command::Tenant(cmd) => tenant(cmd).await,
             Command::Migrate(args) => migrate(args).await,
             Command::Logbook(cmd) => logbook_cmd(cmd).await,
+            Command::User(cmd) => user_cmd(cmd).await,
         }
     });
     match result {
@@ -286,6 +323,7 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
     let demo = Slug::parse("demo")?;
     if args.create_demo_tenant && tenancy.catalog().list().await?.is_empty() {
         tenancy.create_tenant(&demo, "Demo AB", StorageTarget::Sqlite).await?;
+        create_demo_accounts(&tenancy, &demo, &args.storage.data_dir).await?;
         tracing::info!("created the demo tenant");
     }
     let http_config = http::HttpConfig {
@@ -310,6 +348,10 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
             say!("Tenants are served at http://<tenant>.{}:{port}/", args.base_domain);
             if tenancy.catalog().get(&demo).await?.is_some() {
                 say!("Demo organisation: http://demo.{}:{port}/", args.base_domain);
+                let accounts = args.storage.data_dir.join("demo-accounts.txt");
+                if accounts.exists() {
+                    say!("Demo sign-in details: {}", accounts.display());
+                }
             }
         }
     }
@@ -453,6 +495,65 @@ async fn logbook_cmd(cmd: LogbookCommand) -> Result<(), CliError> {
             out.flush().map_err(CliError::Output)?;
         }
     }
+    Ok(())
+}
+
+async fn user_cmd(cmd: UserCommand) -> Result<(), CliError> {
+    use app::core::auth::{tokens, users, Role};
+    use app::core::{clock::SystemClock, logbook::Actor};
+    let (tenant_slug, url, storage) = match &cmd {
+        UserCommand::Create { tenant, url, storage, .. } | UserCommand::Reset { tenant, url, storage, .. } => {
+            (tenant.clone(), url.clone(), storage.clone())
+        }
+    };
+    let t = open_any(&tenant_slug, &storage).await?;
+    let base = url.unwrap_or_else(|| format!("http://{tenant_slug}.localhost:3000"));
+    let (user, purpose) = match cmd {
+        UserCommand::Create { email, name, role, .. } => {
+            let role = Role::parse(&role).ok_or_else(|| CliError::Usage("--role must be admin, manager or employee".into()))?;
+            (users::create(&t, &SystemClock, Actor::System, &email, &name, role).await?, tokens::Purpose::Invite)
+        }
+        UserCommand::Reset { email, .. } => {
+            let user = users::by_email(&t, &email).await?.ok_or(app::core::auth::AuthError::NoSuchUser)?;
+            (user, tokens::Purpose::Reset)
+        }
+    };
+    let token = tokens::issue(&t, &SystemClock, &user, purpose).await?;
+    println!("Account {} ({}). One-time link, valid 24 hours:", user.email, user.role.label());
+    println!("{}/set-password?token={token}", base.trim_end_matches('/'));
+    Ok(())
+}
+
+/// The demo tenant's accounts, with random passwords printed once and kept in a 0600 file in
+/// the data directory. Demo only.
+async fn create_demo_accounts(tenancy: &Tenancy, slug: &Slug, data_dir: &std::path::Path) -> Result<(), CliError> {
+    use app::core::auth::{password::Hasher, random_token, users, Role};
+    use app::core::{clock::SystemClock, logbook::Actor};
+    let t = tenancy.open_active(slug).await.map_err(|e| CliError::Usage(e.to_string()))?;
+    let hasher = Hasher::for_this_machine();
+    let mut lines = vec!["Demo accounts (DEMO ONLY - never use these in production):".to_string()];
+    for (email, name, role) in [
+        ("admin@demo.example", "Hanna HR", Role::Admin),
+        ("manager@demo.example", "Maja Manager", Role::Manager),
+        ("employee@demo.example", "Erik Employee", Role::Employee),
+    ] {
+        let password = format!("demo-{}", &random_token()?[..16]);
+        let u = users::create(&t, &SystemClock, Actor::System, email, name, role).await?;
+        users::set_password(&t, &SystemClock, &hasher, &u, &password, 12).await?;
+        lines.push(format!("  {:<10} {email:<24} {password}", role.as_str()));
+    }
+    let text = lines.join("\n") + "\n";
+    let path = data_dir.join("demo-accounts.txt");
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    use std::io::Write as _;
+    opts.open(&path).and_then(|mut f| f.write_all(text.as_bytes())).map_err(|e| CliError::Tenancy(e.into()))?;
+    say!("{text}(also in {})", path.display());
     Ok(())
 }
 

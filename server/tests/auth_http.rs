@@ -124,6 +124,7 @@ on_both_backends!(
     employees_get_403_from_admin_functions_and_nothing_changes,
     sign_out_and_disabling_end_sessions_on_the_server,
     invite_link_sets_a_password_once,
+    admins_page_and_export_the_logbook_and_employees_cannot,
 );
 
 async fn sign_in_sets_a_strict_host_cookie_and_failures_look_alike(b: Backend) {
@@ -238,5 +239,32 @@ async fn invite_link_sets_a_password_once(b: Backend) {
     // The same token means nothing at another tenant.
     let other = f.call("beta.localhost", "/api/auth/set_password", &format!("token={token}&password=yet+another+long+phrase"), None, None).await;
     assert!(other.body.contains("BadLink"), "{}", other.body);
+    f.env.cleanup().await;
+}
+
+async fn admins_page_and_export_the_logbook_and_employees_cannot(b: Backend) {
+    let f = fx(b).await;
+    let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
+    let emp = f.sign_in("acme.localhost", "emp@x.se", PW).await.cookie.expect("session");
+    let q = "from=&to=&action=auth.sign_in.succeeded&user=&page=0";
+    let denied = f.call("acme.localhost", "/api/admin/logbook_entries", q, Some(&emp), None).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    let page = f.call("acme.localhost", "/api/admin/logbook_entries", q, Some(&admin), None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let v: serde_json::Value = serde_json::from_str(&page.body).expect("json");
+    let rows = v["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 2, "{}", page.body);
+    assert!(rows.iter().all(|r| r["action"] == "auth.sign_in.succeeded"));
+    assert!(rows[0]["seq"].as_i64() > rows[1]["seq"].as_i64(), "newest first");
+    let bad = f.call("acme.localhost", "/api/admin/logbook_entries", "from=2026-02-30&to=&action=&user=&page=0", Some(&admin), None).await;
+    assert!(bad.body.contains("Invalid"), "{}", bad.body);
+    let today = app::model::format::iso_date(app::core::clock::now_ms() / 1000);
+    let csv = f.call("acme.localhost", "/api/admin/logbook_csv", &format!("from={today}&to={today}&action=&user="), Some(&admin), None).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    let text: String = serde_json::from_str(&csv.body).expect("csv string");
+    assert!(text.starts_with("seq,time_utc,actor,action"), "{text}");
+    assert!(!text.contains("x.se"), "e-mail addresses in the logbook export: {text}");
+    let log = logbook::list(&f.acme, &Filter::default()).await.expect("log");
+    assert!(log.iter().any(|e| e.action == "logbook.exported"), "the export was not logged");
     f.env.cleanup().await;
 }

@@ -176,3 +176,65 @@ fn retention_below_90_days_is_refused() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 90 days"));
 }
+
+#[test]
+fn user_create_prints_a_one_time_link_and_demo_accounts_are_written_privately() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .args(args)
+            .arg("--data-dir")
+            .arg(data.path())
+            .env("SAMTAL_MASTER_KEY", "23".repeat(32))
+            .env("SAMTAL_LOG_FORMAT", "json")
+            .output()
+            .expect("run samtal");
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    assert!(run(&["tenant", "create", "acme", "--name", "Acme AB"]).0);
+    let (ok, out, err) = run(&["user", "create", "acme", "--email", "hr@acme.se", "--name", "Hanna", "--role", "admin"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("http://acme.localhost:3000/set-password?token="), "{out}");
+    let (ok, _, err) = run(&["user", "create", "acme", "--email", "HR@acme.se", "--name", "Dup", "--role", "admin"]);
+    assert!(!ok && err.contains("already exists"), "{err}");
+    let (ok, _, err) = run(&["user", "create", "acme", "--email", "x@acme.se", "--name", "X", "--role", "boss"]);
+    assert!(!ok && err.contains("--role must be"), "{err}");
+    let (ok, out, _) = run(&["user", "reset", "acme", "--email", "hr@acme.se", "--url", "https://acme.samtal.example"]);
+    assert!(ok && out.contains("https://acme.samtal.example/set-password?token="), "{out}");
+    let (_, log, _) = run(&["logbook", "tail", "acme"]);
+    assert!(log.contains("user.created") && !log.contains("hr@acme.se"), "{log}");
+
+    // Demo accounts: created with the demo tenant, passwords only in a 0600 file and stdout.
+    let site = tempfile::tempdir().expect("site");
+    std::fs::create_dir_all(site.path().join("pkg")).expect("pkg");
+    let demo_dir = tempfile::tempdir().expect("demo data");
+    let mut child = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--create-demo-tenant", "--generate-master-key", "--site-root"])
+        .arg(site.path())
+        .arg("--data-dir")
+        .arg(demo_dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut seen = String::new();
+    while let Some(Ok(l)) = lines.next() {
+        seen.push_str(&l);
+        seen.push('\n');
+        if l.contains("running at") {
+            break;
+        }
+    }
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = child.wait();
+    assert!(seen.contains("DEMO ONLY") && seen.contains("admin@demo.example"), "{seen}");
+    let file = demo_dir.path().join("demo-accounts.txt");
+    let text = std::fs::read_to_string(&file).expect("demo file");
+    assert!(text.contains("employee@demo.example"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777, 0o600);
+    }
+}

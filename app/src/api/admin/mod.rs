@@ -1,8 +1,12 @@
 mod change_role;
 mod invite_user;
 mod list_users;
+mod logbook_csv;
+mod logbook_entries;
 mod set_user_enabled;
 pub use change_role::*;
 pub use invite_user::*;
 pub use list_users::*;
+pub use logbook_csv::*;
+pub use logbook_entries::*;
 pub use set_user_enabled::*;

@@ -1,0 +1,72 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogRow {
+    pub seq: i64,
+    pub at_unix: i64,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub outcome: String,
+    pub ip: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogPage {
+    pub rows: Vec<LogRow>,
+    pub has_more: bool,
+}
+
+pub const PAGE_SIZE: i64 = 50;
+
+#[cfg(feature = "ssr")]
+pub(crate) fn filter(from: &str, to: &str, action: &str, user: &str) -> Result<crate::core::logbook::Filter, AppError> {
+    use crate::{core::logbook::{Action, Filter}, model::format::parse_iso_date};
+    let date = |s: &str, what: &str| -> Result<Option<i64>, AppError> {
+        if s.is_empty() { return Ok(None) }
+        parse_iso_date(s).map(|d| Some(d * 1000)).ok_or_else(|| AppError::Invalid(format!("The {what} date must look like 2026-11-24.")))
+    };
+    let action = if action.is_empty() { None } else {
+        Some(Action::parse(action).ok_or_else(|| AppError::Invalid("Unknown action.".into()))?)
+    };
+    let actor = if user.is_empty() { None } else {
+        crate::core::logbook::Id::parse(user).map_err(|_| AppError::BadRequest)?;
+        Some(format!("user:{user}"))
+    };
+    Ok(Filter { from_ms: date(from, "from")?, to_ms: date(to, "to")?.map(|t| t + 86_400_000), action, actor, ..Filter::default() })
+}
+
+/// One page of the logbook, newest first, filtered by date (inclusive), action and user.
+/// Admins only.
+#[server(endpoint = "admin/logbook_entries")]
+pub async fn logbook_entries(from: String, to: String, action: String, user: String, page: u32) -> Result<LogPage, AppError> {
+    use crate::core::{auth::{guard::Need, Role}, logbook};
+    let (tenant, _) = super::super::require(Need::Role(Role::Admin)).await?;
+    let mut f = filter(&from, &to, &action, &user)?;
+    f.newest_first = true;
+    f.limit = Some(PAGE_SIZE * (i64::from(page.min(1000)) + 1) + 1);
+    let all = logbook::list(&tenant, &f).await.map_err(super::super::internal)?;
+    let skip = (PAGE_SIZE * i64::from(page.min(1000))) as usize;
+    let has_more = all.len() > skip + PAGE_SIZE as usize;
+    let rows = all
+        .into_iter()
+        .skip(skip)
+        .take(PAGE_SIZE as usize)
+        .map(|e| LogRow {
+            seq: e.seq,
+            at_unix: e.at_ms.div_euclid(1000),
+            actor: e.actor,
+            action: e.action,
+            target: match (e.target_type, e.target_id) {
+                (Some(t), Some(i)) => format!("{t}:{i}"),
+                _ => String::new(),
+            },
+            outcome: e.outcome,
+            ip: e.ip.unwrap_or_default(),
+        })
+        .collect();
+    Ok(LogPage { rows, has_more })
+}
