@@ -46,6 +46,23 @@ on_both_backends!(
     restart_keeps_everything,
 );
 
+/// A failure after the database file exists (here SQLite cannot create its WAL file, as on a
+/// full or broken disk): the file and the catalog row are both gone afterwards.
+#[tokio::test]
+async fn a_failure_halfway_leaves_neither_file_nor_catalog_row() {
+    let env = TestEnv::new(Backend::Sqlite).await;
+    let dir = env.dir.path().join("tenants");
+    std::fs::create_dir_all(dir.join("acme.db-wal")).expect("block the WAL file");
+    let err = env.tenancy.create_tenant(&slug("acme"), "Acme AB", env.target()).await.expect_err("must fail");
+    assert!(matches!(err, TenancyError::Storage(_)), "{err}");
+    assert!(!dir.join("acme.db").exists(), "the half-made database file was left behind");
+    assert!(env.tenancy.catalog().get(&slug("acme")).await.expect("get").is_none());
+    // Once the disk is fine again, the same tenant can be created.
+    std::fs::remove_dir(dir.join("acme.db-wal")).expect("unblock");
+    env.tenancy.create_tenant(&slug("acme"), "Acme AB", env.target()).await.expect("retry");
+    env.cleanup().await;
+}
+
 async fn tenants_see_only_their_own_data(b: Backend) {
     let env = TestEnv::new(b).await;
     let t = &env.tenancy;
