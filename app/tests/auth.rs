@@ -1,4 +1,5 @@
 //! Accounts, passwords, sessions, tokens and throttling on real databases, both backends.
+use app::on_both_backends;
 use std::{sync::Arc, time::Duration};
 
 use app::{
@@ -17,16 +18,6 @@ use app::{
     model::slug::Slug,
 };
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { super::$name(app::core::db::Backend::Sqlite).await }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { super::$name(app::core::db::Backend::Postgres).await }
-        }
-    )*};
-}
 
 on_both_backends!(
     wrong_password_unknown_and_disabled_accounts_look_the_same,

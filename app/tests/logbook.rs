@@ -1,4 +1,5 @@
 //! The logbook on real databases, both backends, fresh databases per test.
+use app::on_both_backends;
 use app::{
     core::{
         clock::{ManualClock, SystemClock, DAY_MS, now_ms},
@@ -11,16 +12,6 @@ use app::{
     model::slug::Slug,
 };
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { super::$name(app::core::db::Backend::Sqlite).await }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { super::$name(app::core::db::Backend::Postgres).await }
-        }
-    )*};
-}
 
 on_both_backends!(
     appends_chain_and_verify,

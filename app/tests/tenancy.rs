@@ -1,5 +1,6 @@
 //! Tenancy on real databases: every test runs on SQLite files and on the local PostgreSQL,
 //! each on fresh databases.
+use app::on_both_backends;
 use std::sync::Arc;
 
 use app::{
@@ -20,17 +21,6 @@ fn slug(s: &str) -> Slug {
     Slug::parse(s).expect("slug")
 }
 
-/// Runs an async test body once per backend, as `<name>::sqlite` and `<name>::postgres`.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { super::$name(app::core::db::Backend::Sqlite).await }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { super::$name(app::core::db::Backend::Postgres).await }
-        }
-    )*};
-}
 
 on_both_backends!(
     tenants_see_only_their_own_data,

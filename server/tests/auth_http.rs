@@ -1,5 +1,6 @@
 //! Sign-in, sessions, CSRF and authorization through the real router, as an attacker would
 //! try them, on both backends.
+use app::on_both_backends;
 use std::sync::Arc;
 
 use app::{
@@ -106,16 +107,6 @@ impl Fx {
     }
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { super::$name(app::core::db::Backend::Sqlite).await }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { super::$name(app::core::db::Backend::Postgres).await }
-        }
-    )*};
-}
 
 on_both_backends!(
     sign_in_sets_a_strict_host_cookie_and_failures_look_alike,

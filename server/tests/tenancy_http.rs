@@ -1,5 +1,6 @@
 //! Tenant routing through the real router, on both backends: the Host header picks the
 //! tenant, nothing falls back to another tenant, and each status has its own page.
+use app::on_both_backends;
 use app::{
     core::{
         db::Backend,
@@ -81,16 +82,6 @@ impl Fixture {
     }
 }
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() { super::$name(app::core::db::Backend::Sqlite).await }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() { super::$name(app::core::db::Backend::Postgres).await }
-        }
-    )*};
-}
 
 on_both_backends!(
     host_picks_the_tenant_and_nothing_leaks_across,

@@ -100,3 +100,21 @@ pub fn on_db(cluster_url: &str, db: &str) -> String {
     u.set_path(&format!("/{db}"));
     u.to_string()
 }
+
+/// Runs an async test body `fn name(Backend)` once per backend, as `name::sqlite` and
+/// `name::postgres`, each on a multi-threaded runtime.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::core::db::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::core::db::Backend::Postgres).await
+            }
+        }
+    )*};
+}

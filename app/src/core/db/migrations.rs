@@ -21,8 +21,19 @@ impl Migration {
     }
 }
 
+/// `migration!(set, version, file)` uses `migrations/<set>/<file>.sql` on both backends;
+/// `migration!(set, version, file, per_backend)` uses `<set>/sqlite/…` and `<set>/postgres/…`
+/// where the DDL must differ.
 macro_rules! migration {
     ($set:literal, $version:literal, $file:literal) => {
+        Migration {
+            version: $version,
+            name: $file,
+            sqlite: include_str!(concat!("../../../../migrations/", $set, "/", $file, ".sql")),
+            postgres: include_str!(concat!("../../../../migrations/", $set, "/", $file, ".sql")),
+        }
+    };
+    ($set:literal, $version:literal, $file:literal, per_backend) => {
         Migration {
             version: $version,
             name: $file,
@@ -35,12 +46,11 @@ macro_rules! migration {
 }
 
 pub static CATALOG: &[Migration] = &[migration!("catalog", 1, "0001_tenants")];
-pub static TENANT: &[Migration] =
-    &[
-        migration!("tenant", 1, "0001_organisation"),
-        migration!("tenant", 2, "0002_logbook"),
-        migration!("tenant", 3, "0003_auth"),
-    ];
+pub static TENANT: &[Migration] = &[
+    migration!("tenant", 1, "0001_organisation"),
+    migration!("tenant", 2, "0002_logbook", per_backend),
+    migration!("tenant", 3, "0003_auth"),
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
