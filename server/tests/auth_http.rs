@@ -247,6 +247,9 @@ async fn admins_page_and_export_the_logbook_and_employees_cannot(b: Backend) {
     assert_eq!(rows.len(), 2, "{}", page.body);
     assert!(rows.iter().all(|r| r["action"] == "auth.sign_in.succeeded"));
     assert!(rows[0]["seq"].as_i64() > rows[1]["seq"].as_i64(), "newest first");
+    assert_eq!(v["has_more"], false);
+    let older = f.call("acme.localhost", "/api/admin/logbook_entries", "from=&to=&action=auth.sign_in.succeeded&user=&page=1", Some(&admin), None).await;
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&older.body).expect("json")["rows"].as_array().map(Vec::len), Some(0));
     let bad = f.call("acme.localhost", "/api/admin/logbook_entries", "from=2026-02-30&to=&action=&user=&page=0", Some(&admin), None).await;
     assert!(bad.body.contains("Invalid"), "{}", bad.body);
     let today = app::model::format::iso_date(app::core::clock::now_ms() / 1000);

@@ -7,6 +7,25 @@ use std::{
 
 const BIN: &str = env!("CARGO_BIN_EXE_samtal");
 
+/// Runs `samtal ARGS --data-dir DATA` with a master key in the environment; returns (success,
+/// stdout, stderr) and checks that the key was never printed, whatever the log level.
+fn samtal(data: &std::path::Path, key_byte: &str, args: &[&str]) -> (bool, String, String) {
+    let key = key_byte.repeat(32);
+    let out = Command::new(BIN)
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .env("SAMTAL_LOG_FORMAT", "json")
+        .env("SAMTAL_MASTER_KEY", &key)
+        .env("RUST_LOG", "trace")
+        .output()
+        .expect("run samtal");
+    let (stdout, stderr) =
+        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
+    assert!(!stdout.contains(&key) && !stderr.contains(&key), "the master key was printed");
+    (out.status.success(), stdout, stderr)
+}
+
 #[test]
 fn serve_stops_cleanly_on_sigterm() {
     let site = tempfile::tempdir().expect("tempdir");
@@ -57,38 +76,28 @@ fn serve_refuses_a_missing_site_with_a_clear_message() {
 #[test]
 fn tenant_cli_creates_lists_disables_and_refuses_bad_input() {
     let data = tempfile::tempdir().expect("tempdir");
-    let run = |args: &[&str]| {
-        Command::new(BIN)
-            .args(args)
-            .arg("--data-dir")
-            .arg(data.path())
-            .env("SAMTAL_LOG_FORMAT", "json")
-            .env("SAMTAL_MASTER_KEY", "42".repeat(32))
-            .output()
-            .expect("run samtal")
-    };
-    let ok = run(&["tenant", "create", "acme", "--name", "Acme AB"]);
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
-    let dup = run(&["tenant", "create", "acme", "--name", "Other"]);
-    assert!(!dup.status.success());
-    assert!(String::from_utf8_lossy(&dup.stderr).contains("already exists"));
-    let bad = run(&["tenant", "create", "Bad_Slug", "--name", "X"]);
-    assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid tenant name"));
-    let reserved = run(&["tenant", "create", "www", "--name", "X"]);
-    assert!(String::from_utf8_lossy(&reserved.stderr).contains("reserved"));
-    assert!(run(&["tenant", "disable", "acme"]).status.success());
-    let list = run(&["tenant", "list"]);
-    let out = String::from_utf8_lossy(&list.stdout);
+    let run = |args: &[&str]| samtal(data.path(), "42", args);
+    let (ok, _, err) = run(&["tenant", "create", "acme", "--name", "Acme AB"]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = run(&["tenant", "create", "acme", "--name", "Other"]);
+    assert!(!ok);
+    assert!(err.contains("already exists"));
+    let (ok, _, err) = run(&["tenant", "create", "Bad_Slug", "--name", "X"]);
+    assert!(!ok);
+    assert!(err.contains("invalid tenant name"), "{err}");
+    let (_, _, err) = run(&["tenant", "create", "www", "--name", "X"]);
+    assert!(err.contains("reserved"), "{err}");
+    assert!(run(&["tenant", "disable", "acme"]).0);
+    let (_, out, _) = run(&["tenant", "list"]);
     assert!(out.contains("acme") && out.contains("disabled") && out.contains("Acme AB"), "{out}");
     assert!(out.contains("1 tenant(s)"), "{out}");
-    assert!(run(&["tenant", "enable", "acme"]).status.success());
-    let migrate = run(&["migrate"]);
-    assert!(migrate.status.success());
-    assert!(String::from_utf8_lossy(&migrate.stdout).contains("1 up to date"));
-    let missing = run(&["tenant", "disable", "nobody"]);
-    assert!(!missing.status.success());
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("no tenant named nobody"));
+    assert!(run(&["tenant", "enable", "acme"]).0);
+    let (ok, out, _) = run(&["migrate"]);
+    assert!(ok);
+    assert!(out.contains("1 up to date"), "{out}");
+    let (ok, _, err) = run(&["tenant", "disable", "nobody"]);
+    assert!(!ok);
+    assert!(err.contains("no tenant named nobody"), "{err}");
 }
 
 #[test]
@@ -116,20 +125,7 @@ fn commands_refuse_to_run_without_a_master_key() {
 #[test]
 fn logbook_cli_verifies_tails_and_exports() {
     let data = tempfile::tempdir().expect("tempdir");
-    let run = |args: &[&str]| {
-        let out = Command::new(BIN)
-            .args(args)
-            .arg("--data-dir")
-            .arg(data.path())
-            .env("SAMTAL_LOG_FORMAT", "json")
-            .env("SAMTAL_MASTER_KEY", "17".repeat(32))
-            .env("RUST_LOG", "trace")
-            .output()
-            .expect("run samtal");
-        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
-        assert!(!stdout.contains(&"17".repeat(32)) && !stderr.contains(&"17".repeat(32)), "the master key was printed");
-        (out.status.success(), stdout, stderr)
-    };
+    let run = |args: &[&str]| samtal(data.path(), "17", args);
     assert!(run(&["tenant", "create", "acme", "--name", "Acme AB"]).0);
     assert!(run(&["tenant", "disable", "acme"]).0);
     let (ok, out, err) = run(&["logbook", "verify", "acme"]);
@@ -180,17 +176,7 @@ fn retention_below_90_days_is_refused() {
 #[test]
 fn user_create_prints_a_one_time_link_and_demo_accounts_are_written_privately() {
     let data = tempfile::tempdir().expect("tempdir");
-    let run = |args: &[&str]| {
-        let out = Command::new(BIN)
-            .args(args)
-            .arg("--data-dir")
-            .arg(data.path())
-            .env("SAMTAL_MASTER_KEY", "23".repeat(32))
-            .env("SAMTAL_LOG_FORMAT", "json")
-            .output()
-            .expect("run samtal");
-        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
-    };
+    let run = |args: &[&str]| samtal(data.path(), "23", args);
     assert!(run(&["tenant", "create", "acme", "--name", "Acme AB"]).0);
     let (ok, out, err) = run(&["user", "create", "acme", "--email", "hr@acme.se", "--name", "Hanna", "--role", "admin"]);
     assert!(ok, "{err}");

@@ -81,6 +81,18 @@ mod server_side {
         }
     }
 
+    /// The account an admin function acts on: it must exist and must not be the admin's own
+    /// (an organisation must not lose its last admin by a slip). `what` names the action.
+    pub async fn other_account(tenant: &Tenant, admin: &User, user_id: &str, what: &str) -> Result<User, AppError> {
+        if admin.id == user_id {
+            return Err(AppError::Invalid(format!("You cannot {what} your own account.")));
+        }
+        crate::core::auth::users::by_id(tenant, user_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::Invalid("There is no such account.".into()))
+    }
+
     /// Logs and hides an internal error.
     pub fn internal(e: impl std::fmt::Display) -> AppError {
         tracing::error!(error = %e, "server function failed");

@@ -47,14 +47,14 @@ pub async fn logbook_entries(from: String, to: String, action: String, user: Str
     let (tenant, _) = super::super::require(Need::Role(Role::Admin)).await?;
     let mut f = filter(&from, &to, &action, &user)?;
     f.newest_first = true;
-    f.limit = Some(PAGE_SIZE * (i64::from(page.min(1000)) + 1) + 1);
-    let all = logbook::list(&tenant, &f).await.map_err(super::super::internal)?;
-    let skip = (PAGE_SIZE * i64::from(page.min(1000))) as usize;
-    let has_more = all.len() > skip + PAGE_SIZE as usize;
-    let rows = all
+    // One row past the page tells whether an older page exists.
+    f.limit = Some(PAGE_SIZE + 1);
+    f.offset = Some(PAGE_SIZE * i64::from(page.min(100_000)));
+    let mut rows = logbook::list(&tenant, &f).await.map_err(super::super::internal)?;
+    let has_more = rows.len() > PAGE_SIZE as usize;
+    rows.truncate(PAGE_SIZE as usize);
+    let rows = rows
         .into_iter()
-        .skip(skip)
-        .take(PAGE_SIZE as usize)
         .map(|e| LogRow {
             seq: e.seq,
             at_unix: e.at_ms.div_euclid(1000),

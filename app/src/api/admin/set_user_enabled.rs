@@ -7,10 +7,6 @@ use crate::error::AppError;
 pub async fn set_user_enabled(user_id: String, enabled: bool) -> Result<(), AppError> {
     use crate::core::{auth::{guard::Need, users, Role}, clock::SystemClock};
     let (tenant, admin) = super::super::require(Need::Role(Role::Admin)).await?;
-    if admin.id == user_id {
-        return Err(AppError::Invalid("You cannot disable your own account.".into()));
-    }
-    let user = users::by_id(&tenant, &user_id).await.map_err(super::super::internal)?
-        .ok_or_else(|| AppError::Invalid("There is no such account.".into()))?;
+    let user = super::super::other_account(&tenant, &admin, &user_id, "disable or enable").await?;
     users::set_enabled(&tenant, &SystemClock, admin.actor(), &user, enabled).await.map_err(super::super::internal)
 }

@@ -308,6 +308,8 @@ pub struct Filter {
     pub actor: Option<String>,
     pub after_seq: Option<i64>,
     pub limit: Option<i64>,
+    /// Rows to pass over first (paging); only with `limit`.
+    pub offset: Option<i64>,
     /// Newest first (with `limit`: the last N).
     pub newest_first: bool,
 }
@@ -338,6 +340,9 @@ pub async fn list(tenant: &Tenant, filter: &Filter) -> Result<Vec<StoredEvent>, 
     sql += if filter.newest_first { " ORDER BY seq DESC" } else { " ORDER BY seq" };
     if filter.limit.is_some() {
         sql += &format!(" LIMIT {}", next());
+        if filter.offset.is_some() {
+            sql += &format!(" OFFSET {}", next());
+        }
     }
     let mut q = sqlx::query_as::<_, StoredEvent>(&sql);
     if let Some(v) = filter.from_ms {
@@ -357,6 +362,9 @@ pub async fn list(tenant: &Tenant, filter: &Filter) -> Result<Vec<StoredEvent>, 
     }
     if let Some(v) = filter.limit {
         q = q.bind(v);
+        if let Some(o) = filter.offset {
+            q = q.bind(o);
+        }
     }
     Ok(q.fetch_all(tenant.db().pool()).await?)
 }
