@@ -73,6 +73,14 @@ if (!base) {
   port = Number(new URL(base).port);
 }
 const tenantUrl = (slug) => `http://${slug}.localhost:${port}`;
+// The demo accounts the server made, with their one-time random passwords (0600 file).
+const demo = {};
+if (!process.env.SAMTAL_URL) {
+  for (const line of readFileSync(join(dataDir, "demo-accounts.txt"), "utf8").split("\n")) {
+    const m = line.trim().match(/^(admin|manager|employee)\s+(\S+)\s+(\S+)$/);
+    if (m) demo[m[1]] = { email: m[2], password: m[3] };
+  }
+}
 
 /** GET over loopback with an explicit Host header (Node's resolver knows no *.localhost). */
 function get(path, { host = `demo.localhost:${port}`, headers = {} } = {}) {
@@ -108,6 +116,19 @@ async function noHorizontalScroll(page) {
     sw: document.documentElement.scrollWidth, cw: document.documentElement.clientWidth }));
   assert(sw <= cw, `horizontal scroll: scrollWidth ${sw} > clientWidth ${cw}`);
 }
+
+/** Signs in through the form, with the keyboard: type, Tab, type, Enter. */
+async function signIn(page, email, password, { expectOk = true } = {}) {
+  await page.goto(base + "/sign-in");
+  await page.waitForSelector('.app[data-hydrated="true"]');
+  await page.focus("#email");
+  await page.keyboard.type(email);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(password);
+  await page.keyboard.press("Enter");
+  if (expectOk) await page.waitForSelector("#account-link", { timeout: 15000 });
+}
+const ALL_PAGES = ["/", "/sign-in", "/set-password", "/account", "/admin/users", "/admin/logbook"];
 const ISO_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/;
 
 for (const vp of VIEWPORTS) {
@@ -187,6 +208,144 @@ for (const vp of VIEWPORTS) {
     await context.close();
   });
 
+  if (demo.admin) {
+    await check(`${vp.name}: sign in, session cookie attributes, account page, sign out`, async () => {
+      const { context, page, problems } = await newPage(vp);
+      await signIn(page, demo.employee.email, demo.employee.password);
+      assert((await page.textContent("#account-link")).includes("Erik Employee"), "name in header");
+      const cookie = (await context.cookies()).find((c) => c.name === "__Host-samtal");
+      assert(cookie && cookie.httpOnly && cookie.secure && cookie.sameSite === "Strict" && cookie.path === "/",
+        `cookie ${JSON.stringify(cookie)}`);
+      assert(!(await page.$('a[href="/admin/users"]')), "employee sees admin links");
+      await page.click("#account-link");
+      await page.waitForSelector("#sessions li");
+      assert((await page.textContent("#sessions")).includes("(this device)"), "current session listed");
+      assert(ISO_TIME.test(await page.textContent("#sessions")), "ISO times in the session list");
+      await noHorizontalScroll(page);
+      await page.screenshot({ path: join(shots, `account-${vp.name}.png`), fullPage: true });
+      await page.goto(base + "/admin/users");
+      assert((await page.textContent("main h1")).includes("No access"), "employee reaches admin page");
+      await page.click("#sign-out");
+      await page.waitForSelector("#sign-in-link");
+      assert((await page.textContent("main")).includes("You are signed out"), "signed-out message");
+      assert(!(await context.cookies()).some((c) => c.name === "__Host-samtal"), "cookie kept after sign-out");
+      await page.goto(base + "/account");
+      assert((await page.textContent("main")).includes("Please sign in"), "account page without session");
+      assert(problems.length === 0, problems.join("; "));
+      await context.close();
+    });
+
+    await check(`${vp.name}: wrong password and unknown e-mail get the same message`, async () => {
+      const { context, page, problems } = await newPage(vp);
+      const messages = [];
+      for (const email of [demo.manager.email, `nobody-${vp.name}@demo.example`]) {
+        await signIn(page, email, "not the right password", { expectOk: false });
+        await page.waitForSelector("#sign-in-result [role=alert]", { timeout: 15000 });
+        messages.push(await page.textContent("#sign-in-result"));
+      }
+      assert(messages[0] === messages[1] && messages[0].includes("E-mail or password is wrong"), messages.join(" | "));
+      assert(!(await context.cookies()).some((c) => c.name === "__Host-samtal"), "a failed sign-in set a cookie");
+      await noHorizontalScroll(page);
+      await page.screenshot({ path: join(shots, `sign-in-error-${vp.name}.png`), fullPage: true });
+      // Console errors here are the 401 answers themselves, which Chromium logs as failed loads.
+      assert(problems.every((p) => p.includes("401")), problems.join("; "));
+      await context.close();
+    });
+
+    await check(`${vp.name}: admin invites, the person sets a password from the link and signs in`, async () => {
+      const admin = await newPage(vp);
+      await signIn(admin.page, demo.admin.email, demo.admin.password);
+      await admin.page.click('a[href="/admin/users"]');
+      await admin.page.waitForSelector("#invite-email");
+      await admin.page.waitForSelector("#users li");
+      const email = `new-${vp.name}@demo.example`;
+      await admin.page.fill("#invite-email", email);
+      await admin.page.fill("#invite-name", `New ${vp.name}`);
+      await admin.page.selectOption("#invite-role", "manager");
+      await admin.page.click("#invite-submit");
+      await admin.page.waitForSelector("#invite-link", { timeout: 15000 });
+      const link = await admin.page.inputValue("#invite-link");
+      assert(link.startsWith(base + "/set-password#token="), `link ${link}`);
+      await admin.page.waitForSelector(`#users li[data-email="${email}"]`);
+      assert((await admin.page.textContent(`#users li[data-email="${email}"]`)).includes("Invited"), "status");
+      await noHorizontalScroll(admin.page);
+      await admin.page.screenshot({ path: join(shots, `users-${vp.name}.png`), fullPage: true });
+      assert(admin.problems.length === 0, admin.problems.join("; "));
+      await admin.context.close();
+
+      const person = await newPage(vp);
+      await person.page.goto(link);
+      await person.page.waitForSelector("#new-password");
+      const pw = `a long walk by the sea ${vp.name}`;
+      await person.page.fill("#new-password", "short");
+      await person.page.fill("#repeat-password", "short");
+      await person.page.click("#set-password-submit");
+      await person.page.waitForSelector("#set-password-result [role=alert]");
+      assert((await person.page.textContent("#set-password-result")).includes("12"), "policy message");
+      await person.page.fill("#new-password", pw);
+      await person.page.fill("#repeat-password", pw);
+      await person.page.click("#set-password-submit");
+      await person.page.waitForSelector("#password-saved", { timeout: 15000 });
+      await noHorizontalScroll(person.page);
+      // The link works once.
+      await person.page.goto(link);
+      await person.page.reload();
+      await person.page.waitForSelector("#new-password");
+      await person.page.fill("#new-password", pw + " again");
+      await person.page.fill("#repeat-password", pw + " again");
+      await person.page.click("#set-password-submit");
+      await person.page.waitForSelector("#set-password-result [role=alert]");
+      assert((await person.page.textContent("#set-password-result")).includes("invalid, already used or expired"), "reuse");
+      await signIn(person.page, email, pw);
+      assert((await person.page.textContent("#account-link")).includes(`New ${vp.name}`), "signed in as the new person");
+      assert(person.problems.every((p) => p.includes("400") || p.includes("401")), person.problems.join("; "));
+      await person.context.close();
+    });
+
+    await check(`${vp.name}: admin logbook filters by action, pages and exports CSV`, async () => {
+      const { context, page, problems } = await newPage(vp, { acceptDownloads: true });
+      await signIn(page, demo.admin.email, demo.admin.password);
+      await page.goto(base + "/admin/logbook");
+      await page.waitForSelector("#log-table");
+      await page.selectOption("#log-action", "auth.sign_in.failed");
+      await page.click("#log-apply");
+      await page.waitForFunction(() => {
+        const t = document.querySelector("#log-table tbody");
+        return t && [...t.querySelectorAll("tr")].every((r) => r.textContent.includes("auth.sign_in.failed"));
+      }, null, { timeout: 10000 });
+      const text = await page.textContent("#log-table");
+      assert(!text.includes("@"), "the logbook shows an e-mail address");
+      assert(ISO_TIME.test(text) || /\d{4}-\d{2}-\d{2}/.test(text), "ISO dates");
+      await noHorizontalScroll(page);
+      await page.screenshot({ path: join(shots, `logbook-${vp.name}.png`), fullPage: true });
+      await page.click("#log-export");
+      await page.waitForSelector("#log-download");
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("#log-download")]);
+      const csv = readFileSync(await download.path(), "utf8");
+      const lines = csv.trim().split("\n");
+      assert(lines[0].startsWith("seq,"), `header ${lines[0]}`);
+      assert(lines.length > 1 && lines.slice(1).every((l) => l.includes("auth.sign_in.failed")), "filtered export");
+      assert(problems.length === 0, problems.join("; "));
+      await context.close();
+    });
+
+    await check(`${vp.name}: every page fits 390 px and labels every input`, async () => {
+      const { context, page } = await newPage(vp);
+      await signIn(page, demo.admin.email, demo.admin.password);
+      for (const path of ALL_PAGES) {
+        await page.goto(base + path);
+        await page.waitForSelector('.app[data-hydrated="true"]');
+        await page.waitForTimeout(300);
+        await noHorizontalScroll(page);
+        const unlabelled = await page.evaluate(() => [...document.querySelectorAll("input, select")]
+          .filter((i) => i.type !== "hidden" && !(i.id && document.querySelector(`label[for="${i.id}"]`)) && !i.getAttribute("aria-label"))
+          .map((i) => i.id || i.name || i.outerHTML.slice(0, 60)));
+        assert(unlabelled.length === 0, `${path}: unlabelled ${unlabelled.join(", ")}`);
+      }
+      await context.close();
+    });
+  }
+
   await check(`${vp.name}: unknown and disabled organisations get 404 and 403 pages`, async () => {
     const { context, page } = await newPage(vp);
     let res = await page.goto(tenantUrl("nobody") + "/");
@@ -240,6 +399,14 @@ await check(`hydrate bundle (js + wasm) within ${BUDGET_GZIP / 1024} KB gzip`, a
   }
   console.log(`        total: ${raw} B raw, ${gz} B gzip`);
   assert(gz <= BUDGET_GZIP, `bundle ${gz} B gzip exceeds ${BUDGET_GZIP}`);
+});
+
+await check("a missing bundle file is a plain 404 (no app render without a tenant)", async () => {
+  for (const path of ["/favicon.ico", "/pkg/missing.js"]) {
+    const res = await get(path);
+    assert(res.status === 404, `${path}: ${res.status}`);
+    assert(!res.body.toString().includes("data-hydrated"), `${path} rendered the app`);
+  }
 });
 
 await check("GET /healthz answers JSON", async () => {

@@ -34,6 +34,20 @@ pub enum AppError {
     BadLink,
 }
 
+impl AppError {
+    /// The HTTP status this error is answered with (one mapping for every server function).
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Internal => 500,
+            AppError::Unreachable => 502,
+            AppError::BadRequest | AppError::Invalid(_) | AppError::BadLink => 400,
+            AppError::NotSignedIn | AppError::InvalidCredentials => 401,
+            AppError::Forbidden => 403,
+            AppError::Throttled { .. } => 429,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -73,6 +87,15 @@ mod tests {
             "secret path /var/lib/x".into(),
         ));
         assert!(!e.to_string().contains("/var/lib"));
+    }
+
+    #[test]
+    fn only_internal_faults_are_500() {
+        assert_eq!(AppError::Internal.status(), 500);
+        assert_eq!(AppError::Invalid("x".into()).status(), 400);
+        assert_eq!(AppError::BadLink.status(), 400);
+        assert_eq!(AppError::Forbidden.status(), 403);
+        assert_eq!(AppError::Throttled { seconds: 2 }.status(), 429);
     }
 
     #[test]

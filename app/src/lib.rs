@@ -17,8 +17,15 @@ use leptos_router::{
     path,
 };
 
-use crate::components::layout::Layout;
-use crate::pages::{home::HomePage, not_found::NotFound};
+use crate::components::{auth::provide_auth, layout::Layout};
+use crate::pages::{
+    account::AccountPage,
+    admin::{logbook::LogbookPage, users::UsersPage},
+    home::HomePage,
+    not_found::NotFound,
+    set_password::SetPasswordPage,
+    sign_in::SignInPage,
+};
 
 /// The HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -44,6 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_auth();
     view! {
         <Stylesheet id="samtal-css" href="/pkg/samtal.css" />
         <Title formatter=|page: String| {
@@ -53,6 +61,11 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage />
+                    <Route path=path!("sign-in") view=SignInPage />
+                    <Route path=path!("set-password") view=SetPasswordPage />
+                    <Route path=path!("account") view=AccountPage />
+                    <Route path=path!("admin/users") view=UsersPage />
+                    <Route path=path!("admin/logbook") view=LogbookPage />
                 </Routes>
             </Layout>
         </Router>

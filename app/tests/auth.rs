@@ -50,7 +50,7 @@ async fn fx(b: Backend) -> Fx {
     let user = users::create(&t, clock.as_ref(), Actor::System, "Anna@Example.se", "Anna Andersson", Role::Employee)
         .await
         .expect("user");
-    users::set_password(&t, clock.as_ref(), &auth.hasher, &user, PW, 12).await.expect("password");
+    users::set_password(&t, clock.as_ref(), &auth.hasher, &user, PW).await.expect("password");
     let user = users::by_id(&t, &user.id).await.expect("read").expect("user");
     Fx { env, t, clock, auth, user }
 }
@@ -170,15 +170,15 @@ async fn password_changes_follow_policy_refuse_reuse_and_end_sessions(b: Backend
     let f = fx(b).await;
     let c = f.clock.as_ref();
     let (_, s) = f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.1")).await.expect("in");
-    let err = users::set_password(&f.t, c, &f.auth.hasher, &f.user, "short", 12).await.expect_err("short");
+    let err = users::set_password(&f.t, c, &f.auth.hasher, &f.user, "short").await.expect_err("short");
     assert!(matches!(err, AuthError::Policy(PolicyError::TooShort(12))));
-    let err = users::set_password(&f.t, c, &f.auth.hasher, &f.user, PW, 12).await.expect_err("same");
+    let err = users::set_password(&f.t, c, &f.auth.hasher, &f.user, PW).await.expect_err("same");
     assert!(matches!(err, AuthError::Policy(PolicyError::Reused)), "{err}");
     let next = "a completely different phrase";
-    users::set_password(&f.t, c, &f.auth.hasher, &f.user, next, 12).await.expect("change");
+    users::set_password(&f.t, c, &f.auth.hasher, &f.user, next).await.expect("change");
     assert!(sessions::load(&f.t, c, f.auth.limits, &s).await.expect("load").is_none(), "old sessions survive a change");
     let u = users::by_id(&f.t, &f.user.id).await.expect("read").expect("user");
-    let err = users::set_password(&f.t, c, &f.auth.hasher, &u, PW, 12).await.expect_err("reuse");
+    let err = users::set_password(&f.t, c, &f.auth.hasher, &u, PW).await.expect_err("reuse");
     assert!(matches!(err, AuthError::Policy(PolicyError::Reused)), "{err}");
     f.env.cleanup().await;
 }

@@ -18,94 +18,17 @@ use app::{
     },
     model::slug::Slug,
 };
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::TcpStream,
-};
-
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn rss_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
+mod common;
+use common::{arg, report, rss_kib, Client};
 
 fn slug(i: usize) -> Slug {
     Slug::parse(&format!("t{i}")).expect("slug")
 }
 
-/// One keep-alive HTTP/1.1 connection that posts to the organisation-name server function.
-struct Client {
-    stream: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl Client {
-    async fn connect(port: u16) -> Self {
-        let stream = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
-        stream.set_nodelay(true).expect("nodelay");
-        Self { stream, buf: Vec::with_capacity(4096) }
-    }
-
-    async fn org_name(&mut self, tenant: &str) -> Duration {
-        let req = format!(
-            "POST /api/organisation/name HTTP/1.1\r\nHost: {tenant}.localhost\r\n\
-             Origin: http://{tenant}.localhost\r\n\
-             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\n\r\n"
-        );
-        let start = Instant::now();
-        self.stream.write_all(req.as_bytes()).await.expect("write");
-        self.buf.clear();
-        loop {
-            let mut chunk = [0u8; 4096];
-            let n = self.stream.read(&mut chunk).await.expect("read");
-            assert!(n > 0, "server closed the connection");
-            self.buf.extend_from_slice(&chunk[..n]);
-            if let Some(end) = find(&self.buf, b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&self.buf[..end]).to_ascii_lowercase();
-                assert!(head.starts_with("http/1.1 200"), "{head}");
-                let len: usize = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse().ok())
-                    .expect("content-length");
-                if self.buf.len() >= end + 4 + len {
-                    break;
-                }
-            }
-        }
-        start.elapsed()
-    }
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-fn report(label: &str, mut lat: Vec<Duration>, wall: Duration) {
-    lat.sort();
-    let p = |q: f64| lat[((lat.len() as f64 * q) as usize).min(lat.len() - 1)];
-    println!(
-        "{label:<44} {:>7} req  {:>9.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms",
-        lat.len(),
-        lat.len() as f64 / wall.as_secs_f64(),
-        p(0.50).as_secs_f64() * 1e3,
-        p(0.99).as_secs_f64() * 1e3,
-    );
+async fn org_name(client: &mut Client, tenant: &str) -> Duration {
+    let r = client.post(tenant, "/api/organisation/name", "", None).await;
+    assert_eq!(r.status, 200, "{}", r.head);
+    r.took
 }
 
 /// `concurrency` clients, each sending `per_client` requests to tenants chosen by `pick`.
@@ -123,7 +46,7 @@ async fn load(
                 let mut client = Client::connect(port).await;
                 let mut lat = Vec::with_capacity(per_client);
                 for i in 0..per_client {
-                    lat.push(client.org_name(&pick(c, i)).await);
+                    lat.push(org_name(&mut client, &pick(c, i)).await);
                 }
                 lat
             })
@@ -203,7 +126,7 @@ async fn main() {
     let start = Instant::now();
     let mut client = Client::connect(port).await;
     for i in 0..tenants {
-        client.org_name(&format!("t{i}")).await;
+        org_name(&mut client, &format!("t{i}")).await;
     }
     let took = start.elapsed();
     println!(

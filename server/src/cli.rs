@@ -520,7 +520,7 @@ async fn user_cmd(cmd: UserCommand) -> Result<(), CliError> {
     };
     let token = tokens::issue(&t, &SystemClock, &user, purpose).await?;
     println!("Account {} ({}). One-time link, valid 24 hours:", user.email, user.role.label());
-    println!("{}/set-password?token={token}", base.trim_end_matches('/'));
+    println!("{}{}", base.trim_end_matches('/'), app::model::auth::set_password_path(&token));
     Ok(())
 }
 
@@ -539,7 +539,7 @@ async fn create_demo_accounts(tenancy: &Tenancy, slug: &Slug, data_dir: &std::pa
     ] {
         let password = format!("demo-{}", &random_token()?[..16]);
         let u = users::create(&t, &SystemClock, Actor::System, email, name, role).await?;
-        users::set_password(&t, &SystemClock, &hasher, &u, &password, 12).await?;
+        users::set_password(&t, &SystemClock, &hasher, &u, &password).await?;
         lines.push(format!("  {:<10} {email:<24} {password}", role.as_str()));
     }
     let text = lines.join("\n") + "\n";

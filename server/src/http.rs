@@ -6,7 +6,7 @@ use app::core::{auth::CurrentSession, state::AppState, tenancy::Tenant};
 use axum::{
     body::Body,
     extract::{FromRef, Request, State},
-    http::{HeaderValue, StatusCode},
+    http::{HeaderValue, StatusCode, Uri},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
@@ -82,14 +82,23 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
         let state = state.clone();
         move || app::shell(state.leptos.clone())
     };
+    let files = leptos_axum::file_and_error_handler_with_context::<HttpState, _>(context.clone(), app::shell);
     let router = Router::new()
         .route("/healthz", get(healthz))
-        .leptos_routes_with_context(&state, routes, context.clone(), shell)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<HttpState, _>(
-            context,
-            app::shell,
-        ))
+        .leptos_routes_with_context(&state, routes, context, shell)
+        .fallback(move |uri: Uri, State(s): State<HttpState>, req: Request| {
+            let files = files.clone();
+            async move {
+                // Without a tenant (bundle paths) a missing file is a plain 404: the app, which
+                // needs a tenant, is not rendered for it.
+                if req.extensions().get::<Tenant>().is_none() && !is_site_file(&s.leptos.site_root, uri.path()) {
+                    return error_page::html(StatusCode::NOT_FOUND, "Not found", "There is no file at this address.");
+                }
+                files(uri, State(s), req).await
+            }
+        })
         .with_state(state)
+        .layer(middleware::from_fn(error_status))
         // Innermost first: session, then the Origin check, then (outermost) the tenant.
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             auth::session(for_sessions.clone(), req, next)
@@ -99,6 +108,33 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
             tenant::resolve(tenancy.clone(), req, next)
         }));
     with_middleware(router, config.max_body_bytes)
+}
+
+/// Whether `path` names a file under the site root (never outside it).
+fn is_site_file(site_root: &str, path: &str) -> bool {
+    let rel = path.trim_start_matches('/');
+    !rel.split('/').any(|seg| seg == ".." || seg.is_empty() || seg.contains('\\'))
+        && std::path::Path::new(site_root).join(rel).is_file()
+}
+
+/// Server functions answer every error with 500; this gives a typed [`app::error::AppError`] its
+/// own status (400 for a bad input, 403 for a refusal, …), so logs and monitoring see faults
+/// only where there are faults. The body is left as it is.
+async fn error_status(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_api || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // Error bodies are a few bytes of JSON; anything larger is not one of ours.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return error_page::internal();
+    };
+    if let Ok(e) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// The layers every route gets, outermost last. Public so tests can wrap extra routes the

@@ -42,7 +42,7 @@ async fn fx(b: Backend) -> Fx {
         let t = env.tenancy.open_active(&slug).await.expect("open");
         for (email, role) in [("admin@x.se", Role::Admin), ("emp@x.se", Role::Employee)] {
             let u = users::create(&t, &SystemClock, Actor::System, email, email, role).await.expect("user");
-            users::set_password(&t, &SystemClock, &state.auth.hasher, &u, PW, 12).await.expect("pw");
+            users::set_password(&t, &SystemClock, &state.auth.hasher, &u, PW).await.expect("pw");
         }
     }
     let acme = env.tenancy.open_active(&Slug::parse("acme").expect("slug")).await.expect("open");
@@ -116,7 +116,58 @@ on_both_backends!(
     sign_out_and_disabling_end_sessions_on_the_server,
     invite_link_sets_a_password_once,
     admins_page_and_export_the_logbook_and_employees_cannot,
+    admins_raise_the_minimum_password_length_for_their_organisation_only,
+    reset_links_work_once_and_replace_earlier_ones,
 );
+
+async fn admins_raise_the_minimum_password_length_for_their_organisation_only(b: Backend) {
+    let f = fx(b).await;
+    let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
+    for bad in ["11", "65", "-1", "x"] {
+        let res = f.call("acme.localhost", "/api/admin/set_password_policy", &format!("min_len={bad}"), Some(&admin), None).await;
+        assert_ne!(res.status, StatusCode::OK, "{bad} accepted");
+    }
+    let res = f.call("acme.localhost", "/api/admin/set_password_policy", "min_len=24", Some(&admin), None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let read = f.call("acme.localhost", "/api/admin/password_policy", "", Some(&admin), None).await;
+    assert_eq!(read.body, "24");
+    // 23 characters is now too short here, and still fine at beta.
+    let short = "twenty three chars long";
+    assert_eq!(short.chars().count(), 23);
+    let res = f.call("acme.localhost", "/api/auth/change_password", &format!("current={}&new_password={}", PW.replace(' ', "+"), short.replace(' ', "+")), Some(&admin), None).await;
+    assert!(res.body.contains("at least 24"), "{}", res.body);
+    let beta = f.env.tenancy.open_active(&Slug::parse("beta").expect("slug")).await.expect("beta");
+    assert_eq!(app::core::organisation::min_password_len(&beta).await.expect("policy"), 12);
+    let log = logbook::list(&f.acme, &Filter::default()).await.expect("log");
+    assert_eq!(log.iter().filter(|e| e.action == "organisation.password_policy.changed").count(), 1);
+    f.env.cleanup().await;
+}
+
+async fn reset_links_work_once_and_replace_earlier_ones(b: Backend) {
+    let f = fx(b).await;
+    let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
+    let emp_session = f.sign_in("acme.localhost", "emp@x.se", PW).await.cookie.expect("session");
+    let emp_id = users::by_email(&f.acme, "emp@x.se").await.expect("q").expect("emp").id;
+    let admin_id = users::by_email(&f.acme, "admin@x.se").await.expect("q").expect("admin").id;
+    let own = f.call("acme.localhost", "/api/admin/reset_link", &format!("user_id={admin_id}"), Some(&admin), None).await;
+    assert!(own.body.contains("Invalid"), "an admin reset their own password by link: {}", own.body);
+    let link = |res: Res| -> String {
+        let path: String = serde_json::from_str(&res.body).expect("link");
+        assert!(path.starts_with("/set-password#token="), "{path}");
+        path.split("token=").nth(1).expect("token").to_string()
+    };
+    let first = link(f.call("acme.localhost", "/api/admin/reset_link", &format!("user_id={emp_id}"), Some(&admin), None).await);
+    let second = link(f.call("acme.localhost", "/api/admin/reset_link", &format!("user_id={emp_id}"), Some(&admin), None).await);
+    let stale = f.call("acme.localhost", "/api/auth/set_password", &format!("token={first}&password=a+brand+new+passphrase"), None, None).await;
+    assert!(stale.body.contains("BadLink"), "an earlier link still works: {}", stale.body);
+    let set = f.call("acme.localhost", "/api/auth/set_password", &format!("token={second}&password=a+brand+new+passphrase"), None, None).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    assert_eq!(f.whoami("acme.localhost", &emp_session).await, "null", "a reset left the old session alive");
+    assert!(f.sign_in("acme.localhost", "emp@x.se", "a brand new passphrase").await.cookie.is_some());
+    let log = logbook::list(&f.acme, &Filter::default()).await.expect("log");
+    assert_eq!(log.iter().filter(|e| e.action == "auth.reset_link.issued").count(), 2);
+    f.env.cleanup().await;
+}
 
 async fn sign_in_sets_a_strict_host_cookie_and_failures_look_alike(b: Backend) {
     let f = fx(b).await;
@@ -169,7 +220,7 @@ async fn cross_origin_writes_are_refused_and_logged(b: Backend) {
     // The same request from the right origin works.
     let res = f.call("acme.localhost", "/api/admin/invite_user", form, Some(&cookie), None).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    assert!(res.body.contains("/set-password?token="), "{}", res.body);
+    assert!(res.body.contains("/set-password#token="), "{}", res.body);
     f.env.cleanup().await;
 }
 
@@ -183,14 +234,19 @@ async fn employees_get_403_from_admin_functions_and_nothing_changes(b: Backend) 
         ("/api/admin/invite_user", "email=new%40x.se&display_name=New&role=admin".to_string()),
         ("/api/admin/change_role", format!("user_id={admin_id}&role=employee")),
         ("/api/admin/set_user_enabled", format!("user_id={admin_id}&enabled=false")),
+        ("/api/admin/reset_link", format!("user_id={admin_id}")),
+        ("/api/admin/set_password_policy", "min_len=40".to_string()),
+        ("/api/admin/logbook_choices", String::new()),
     ] {
         let res = f.call("acme.localhost", path, &form, Some(&emp), None).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{path}: {}", res.body);
         assert!(res.body.contains("Forbidden"), "{path}: {}", res.body);
     }
     assert_eq!(users::list(&f.acme).await.expect("list"), before, "an employee changed accounts");
+    assert_eq!(app::core::organisation::min_password_len(&f.acme).await.expect("policy"), 12, "an employee changed the policy");
     let log = logbook::list(&f.acme, &Filter::default()).await.expect("log");
-    assert_eq!(log.iter().filter(|e| e.action == "auth.access.denied").count(), 4);
+    assert!(!log.iter().any(|e| e.action == "auth.reset_link.issued"), "an employee made a reset link");
+    assert_eq!(log.iter().filter(|e| e.action == "auth.access.denied").count(), 7);
     // Signed out: 401 for the same calls.
     let res = f.call("acme.localhost", "/api/admin/list_users", "", None, None).await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
@@ -222,10 +278,12 @@ async fn invite_link_sets_a_password_once(b: Backend) {
     let token = path.split("token=").nth(1).expect("token");
     let weak = f.call("acme.localhost", "/api/auth/set_password", &format!("token={token}&password=password1234"), None, None).await;
     assert!(weak.body.contains("too common"), "{}", weak.body);
+    assert_eq!(weak.status, StatusCode::BAD_REQUEST, "a refused password is the person's error, not a fault");
     let set = f.call("acme.localhost", "/api/auth/set_password", &format!("token={token}&password=a+fine+long+phrase+here"), None, None).await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
     let again = f.call("acme.localhost", "/api/auth/set_password", &format!("token={token}&password=another+fine+long+phrase"), None, None).await;
     assert!(again.body.contains("BadLink"), "{}", again.body);
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
     assert!(f.sign_in("acme.localhost", "new@x.se", "a fine long phrase here").await.cookie.is_some());
     // The same token means nothing at another tenant.
     let other = f.call("beta.localhost", "/api/auth/set_password", &format!("token={token}&password=yet+another+long+phrase"), None, None).await;

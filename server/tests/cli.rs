@@ -180,13 +180,13 @@ fn user_create_prints_a_one_time_link_and_demo_accounts_are_written_privately() 
     assert!(run(&["tenant", "create", "acme", "--name", "Acme AB"]).0);
     let (ok, out, err) = run(&["user", "create", "acme", "--email", "hr@acme.se", "--name", "Hanna", "--role", "admin"]);
     assert!(ok, "{err}");
-    assert!(out.contains("http://acme.localhost:3000/set-password?token="), "{out}");
+    assert!(out.contains("http://acme.localhost:3000/set-password#token="), "{out}");
     let (ok, _, err) = run(&["user", "create", "acme", "--email", "HR@acme.se", "--name", "Dup", "--role", "admin"]);
     assert!(!ok && err.contains("already exists"), "{err}");
     let (ok, _, err) = run(&["user", "create", "acme", "--email", "x@acme.se", "--name", "X", "--role", "boss"]);
     assert!(!ok && err.contains("--role must be"), "{err}");
     let (ok, out, _) = run(&["user", "reset", "acme", "--email", "hr@acme.se", "--url", "https://acme.samtal.example"]);
-    assert!(ok && out.contains("https://acme.samtal.example/set-password?token="), "{out}");
+    assert!(ok && out.contains("https://acme.samtal.example/set-password#token="), "{out}");
     let (_, log, _) = run(&["logbook", "tail", "acme"]);
     assert!(log.contains("user.created") && !log.contains("hr@acme.se"), "{log}");
 

@@ -93,6 +93,14 @@ mod server_side {
             .ok_or_else(|| AppError::Invalid("There is no such account.".into()))
     }
 
+    /// A core error's words as a sentence for the person: capital first letter, full stop.
+    pub fn sentence(e: impl std::fmt::Display) -> AppError {
+        let text = e.to_string();
+        let mut chars = text.chars();
+        let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+        AppError::Invalid(format!("{first}{}.", chars.as_str().trim_end_matches('.')))
+    }
+
     /// Logs and hides an internal error.
     pub fn internal(e: impl std::fmt::Display) -> AppError {
         tracing::error!(error = %e, "server function failed");

@@ -1,6 +1,10 @@
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
-use crate::api::organisation::organisation_name;
+use crate::{
+    api::{auth::SignOut, organisation::organisation_name},
+    components::auth::{reload_to, use_auth},
+    model::auth::Role,
+};
 
 /// Page frame: skip link, header, main landmark, footer. `data-hydrated` flips to `true` once the
 /// wasm has taken over, which lets end-to-end tests (and curious people) tell SSR from hydrated.
@@ -15,6 +19,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <header class="site-header">
                 <a class="brand" href="/">"Samtal"</a>
                 <OrganisationName />
+                <AccountNav />
             </header>
             <main id="main" tabindex="-1">{children()}</main>
             <footer class="site-footer">
@@ -34,5 +39,48 @@ fn OrganisationName() -> impl IntoView {
                 {move || name.get().map(|r| r.unwrap_or_default())}
             </span>
         </Suspense>
+    }
+}
+
+/// Links for the signed-in person (admin links only for admins; the server checks again) and
+/// sign-out, or a sign-in link.
+#[component]
+fn AccountNav() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <nav class="account-nav" aria-label="Account">
+            <Suspense fallback=|| ()>
+                {move || auth.me.get().map(|r| match r.ok().flatten() {
+                    Some(me) => view! {
+                        {(me.role == Role::Admin).then(|| view! {
+                            <a href="/admin/users">"Users"</a>
+                            <a href="/admin/logbook">"Logbook"</a>
+                        })}
+                        <a href="/account" id="account-link">{me.display_name}</a>
+                        <SignOutButton />
+                    }.into_any(),
+                    None => view! { <a href="/sign-in" id="sign-in-link">"Sign in"</a> }.into_any(),
+                })}
+            </Suspense>
+        </nav>
+    }
+}
+
+#[component]
+fn SignOutButton() -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            // Signed out on the server or not, a fresh page shows the truth.
+            let _ = crate::api::auth::sign_out().await;
+            reload_to("/sign-in?signed_out=1");
+        });
+    };
+    view! {
+        <form class="inline" method="post" action=SignOut::url() on:submit=on_submit>
+            <button type="submit" class="link-button" id="sign-out" disabled=move || busy.get()>"Sign out"</button>
+        </form>
     }
 }

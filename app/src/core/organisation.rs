@@ -12,6 +12,8 @@ use crate::core::{
 pub enum OrganisationError {
     #[error("the name must be 1 to 200 characters without control characters")]
     Name,
+    #[error("the minimum password length must be 12 to 64 characters")]
+    MinPasswordLen,
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]
@@ -49,5 +51,38 @@ pub async fn set_name_in(tx: &mut Transaction<'static, Any>, name: &str) -> Resu
     .bind(now_ms())
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// The longest minimum an admin may set: the policy's maximum length is 128, and a minimum
+/// above 64 would mostly lock people out of the password managers' defaults.
+pub const MAX_MIN_PASSWORD_LEN: usize = 64;
+
+/// The organisation's minimum password length (never below the product floor of 12).
+pub async fn min_password_len(tenant: &Tenant) -> Result<usize, DbError> {
+    let n: Option<i64> = sqlx::query_scalar("SELECT min_password_len FROM organisation WHERE id = 1")
+        .fetch_optional(tenant.db().pool())
+        .await?;
+    let floor = crate::core::auth::password::MIN_LEN;
+    Ok(n.map_or(floor, |n| usize::try_from(n).unwrap_or(floor)).max(floor))
+}
+
+/// Sets the minimum password length (12–64) and logs it in one transaction. Existing passwords
+/// stay valid; the new minimum applies to the next password anyone sets.
+pub async fn set_min_password_len(tenant: &Tenant, actor: Actor, clock: &dyn Clock, len: usize) -> Result<(), OrganisationError> {
+    if !(crate::core::auth::password::MIN_LEN..=MAX_MIN_PASSWORD_LEN).contains(&len) {
+        return Err(OrganisationError::MinPasswordLen);
+    }
+    let mut tx = tenant.db().pool().begin().await.map_err(DbError::from)?;
+    let n = i64::try_from(len).map_err(|_| OrganisationError::MinPasswordLen)?;
+    sqlx::query("UPDATE organisation SET min_password_len = $1 WHERE id = 1")
+        .bind(n)
+        .execute(&mut *tx)
+        .await
+        .map_err(DbError::from)?;
+    let event = Event::new(actor, Action::PasswordPolicyChanged, Outcome::Success)
+        .target(TargetType::Organisation, Id::from_seq(1));
+    logbook::append(&mut tx, tenant, clock, &event).await?;
+    tx.commit().await.map_err(DbError::from)?;
     Ok(())
 }

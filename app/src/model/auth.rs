@@ -72,6 +72,18 @@ pub fn device_from_user_agent(ua: &str) -> String {
     format!("{browser} on {os}")
 }
 
+/// Where a one-time link leads. The token rides in the fragment, which browsers never send to a
+/// server: it stays out of access logs, proxies and `Referer` headers; the page reads it in the
+/// browser and posts it.
+pub fn set_password_path(token: &str) -> String {
+    format!("/set-password#token={token}")
+}
+
+/// The token in a set-password link's fragment (`#token=…`), if it has one.
+pub fn token_from_fragment(hash: &str) -> Option<&str> {
+    hash.strip_prefix('#').unwrap_or(hash).strip_prefix("token=").filter(|t| !t.is_empty())
+}
+
 /// An account as HR admins see it in the user list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserView {
@@ -96,5 +108,14 @@ mod tests {
         assert_eq!(device_from_user_agent(""), "A browser on an unknown system");
         assert_eq!(Role::parse(Role::Manager.as_str()), Some(Role::Manager));
         assert!(Role::Admin > Role::Manager && Role::Manager > Role::Employee);
+    }
+
+    #[test]
+    fn link_tokens_ride_in_the_fragment() {
+        let path = set_password_path("abc");
+        assert_eq!(path, "/set-password#token=abc");
+        assert_eq!(token_from_fragment("#token=abc"), Some("abc"));
+        assert_eq!(token_from_fragment("#token="), None);
+        assert_eq!(token_from_fragment("#other=1"), None);
     }
 }

@@ -15,7 +15,7 @@ pub async fn invite_user(email: String, display_name: String, role: Role) -> Res
     let user = users::create(&tenant, &SystemClock, admin.actor(), &email, &display_name, role)
         .await
         .map_err(|e| match e {
-            AuthError::DuplicateEmail | AuthError::InvalidEmail | AuthError::InvalidName => AppError::Invalid(format!("{e}.")),
+            AuthError::DuplicateEmail | AuthError::InvalidEmail | AuthError::InvalidName => super::super::sentence(e),
             e => super::super::internal(e),
         })?;
     let token = tokens::issue(&tenant, &SystemClock, &user, tokens::Purpose::Invite).await.map_err(super::super::internal)?;
@@ -23,5 +23,5 @@ pub async fn invite_user(email: String, display_name: String, role: Role) -> Res
         .target(TargetType::User, user.log_id())
         .origin(super::super::origin());
     logbook::record(&tenant, &SystemClock, &event).await.map_err(super::super::internal)?;
-    Ok(format!("/set-password?token={token}"))
+    Ok(crate::model::auth::set_password_path(&token))
 }

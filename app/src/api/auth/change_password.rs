@@ -12,9 +12,9 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
     if !ok.ok {
         return Err(AppError::Invalid("The current password is wrong.".into()));
     }
-    match users::set_password(&tenant, &SystemClock, &state.auth.hasher, &user, &new_password, state.auth.min_password_len).await {
+    match users::set_password(&tenant, &SystemClock, &state.auth.hasher, &user, &new_password).await {
         Ok(()) => {}
-        Err(AuthError::Policy(p)) => return Err(AppError::Invalid(p.to_string())),
+        Err(AuthError::Policy(p)) => return Err(super::super::sentence(p)),
         Err(e) => return Err(super::super::internal(e)),
     }
     // set_password ended all sessions; give this device a new one.

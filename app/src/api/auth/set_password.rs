@@ -14,9 +14,9 @@ pub async fn set_password(token: String, password: String) -> Result<(), AppErro
     })?;
     let user = users::by_id(&tenant, &user_id).await.map_err(super::super::internal)?.ok_or(AppError::BadLink)?;
     // Policy and reuse first, so a rejected password leaves the link usable.
-    match users::set_password(&tenant, &SystemClock, &state.auth.hasher, &user, &password, state.auth.min_password_len).await {
+    match users::set_password(&tenant, &SystemClock, &state.auth.hasher, &user, &password).await {
         Ok(()) => {}
-        Err(AuthError::Policy(p)) => return Err(AppError::Invalid(p.to_string())),
+        Err(AuthError::Policy(p)) => return Err(super::super::sentence(p)),
         Err(e) => return Err(super::super::internal(e)),
     }
     tokens::consume(&tenant, &SystemClock, &token).await.map_err(|_| AppError::BadLink)?;

@@ -13,8 +13,6 @@ pub struct Auth {
     pub hasher: Hasher,
     pub throttle: Throttle,
     pub limits: SessionLimits,
-    /// Tenant admins may raise it; it never goes below 12.
-    pub min_password_len: usize,
 }
 
 impl Auth {
@@ -23,7 +21,6 @@ impl Auth {
             hasher: Hasher::for_this_machine(),
             throttle: Throttle::default(),
             limits,
-            min_password_len: super::password::MIN_LEN,
         }
     }
 }

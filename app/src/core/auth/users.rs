@@ -170,8 +170,8 @@ pub async fn set_password(
     hasher: &password::Hasher,
     user: &User,
     new_password: &str,
-    min_len: usize,
 ) -> Result<(), AuthError> {
+    let min_len = crate::core::organisation::min_password_len(tenant).await?;
     password::check_policy(new_password, min_len, &[&user.email, &user.display_name])?;
     let recent: Vec<String> = sqlx::query_scalar(
         "SELECT hash FROM password_history WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2",

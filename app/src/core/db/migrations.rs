@@ -50,6 +50,7 @@ pub static TENANT: &[Migration] = &[
     migration!("tenant", 1, "0001_organisation"),
     migration!("tenant", 2, "0002_logbook", per_backend),
     migration!("tenant", 3, "0003_auth"),
+    migration!("tenant", 4, "0004_password_policy"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,61 @@
+//! Small helpers the forms share. Forms post to their server function's URL, so a submit before
+//! the page is hydrated is still a POST (never a GET that would put a password in the URL).
+use leptos::{html, prelude::*};
+
+/// The current text of an input.
+pub fn value_of(input: &NodeRef<html::Input>) -> String {
+    input.get().map(|i| i.value()).unwrap_or_default()
+}
+
+/// The selected value of a `<select>`.
+pub fn selected(select: &NodeRef<html::Select>) -> String {
+    select.get().map(|s| s.value()).unwrap_or_default()
+}
+
+/// Where a form's outcome is said: errors are announced at once, successes politely.
+#[derive(Clone, Copy)]
+pub struct Outcome {
+    pub busy: RwSignal<bool>,
+    pub error: RwSignal<Option<String>>,
+    pub done: RwSignal<Option<String>>,
+}
+
+impl Outcome {
+    pub fn new() -> Self {
+        Self { busy: RwSignal::new(false), error: RwSignal::new(None), done: RwSignal::new(None) }
+    }
+
+    /// Runs `call` in the background, shows its error or `ok`'s message.
+    pub fn run<T: 'static, F>(self, call: F, ok: impl FnOnce(T) -> Option<String> + 'static)
+    where
+        F: std::future::Future<Output = Result<T, crate::error::AppError>> + 'static,
+    {
+        self.busy.set(true);
+        self.error.set(None);
+        self.done.set(None);
+        leptos::task::spawn_local(async move {
+            match call.await {
+                Ok(v) => self.done.set(ok(v)),
+                Err(e) => self.error.set(Some(e.to_string())),
+            }
+            self.busy.set(false);
+        });
+    }
+}
+
+impl Default for Outcome {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The message line under a form.
+#[component]
+pub fn OutcomeText(outcome: Outcome, #[prop(optional)] id: &'static str) -> impl IntoView {
+    view! {
+        <p class="outcome" id=id aria-live="polite">
+            {move || outcome.error.get().map(|e| view! { <span class="error" role="alert">{e}</span> })}
+            {move || outcome.done.get().map(|d| view! { <span class="done">{d}</span> })}
+        </p>
+    }
+}

@@ -1,0 +1,2 @@
+pub mod logbook;
+pub mod users;
