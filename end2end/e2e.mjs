@@ -20,7 +20,9 @@ const site = resolve(root, process.env.SAMTAL_SITE ?? "target/site");
 const shots = join(here, "screenshots");
 mkdirSync(shots, { recursive: true });
 
-const BUDGET_GZIP = 200 * 1024;
+// Measured 316 KB gzip (237 KB br, which is what browsers get) with the auth pages; see
+// docs/decisions.md "Bundle budget". It may only grow by a decision, never by drift.
+const BUDGET_GZIP = 330 * 1024;
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
   // Tenants live at <slug>.localhost; pin that to the IPv4 loopback the server listens on.

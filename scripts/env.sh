@@ -20,4 +20,5 @@ else
   export SAMTAL_WASM_CARGO="cargo"
 fi
 # Smaller hydrate bundle: no file/line strings in panics, shallow Debug output (browser only).
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none -Zfmt-debug=shallow"
+# erase_components must match the server's (.cargo/config.toml), which this variable overrides.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none -Zfmt-debug=shallow --cfg erase_components"

@@ -1,5 +1,6 @@
 //! Sign-in under load (a bench binary; figures are printed, never asserted):
 //!   cargo bench -p server --bench signin -- [--flood 64] [--seconds 10] [--page-clients 4]
+//!                                            [--page-rate 25]   (per client per second; 0 = flat out)
 //! 1. the argon2 bound: one Argon2id verify (m = 19 MiB, t = 2, p = 1) timed on one thread;
 //!    cores ÷ that time is the most sign-ins per second this CPU can do;
 //! 2. idle: p50/p99 of an authenticated page — GET /account (session check, SSR with the
@@ -8,7 +9,6 @@
 //!    costs a full hash; wrong passwords would be cheaper: the throttle answers those early),
 //!    while the same page clients keep loading the page. Goal: page p99 under flood ≤ 2 × idle.
 use std::{
-    net::SocketAddr,
     sync::{
         atomic::{AtomicBool, AtomicUsize, Ordering},
         Arc,
@@ -41,8 +41,9 @@ async fn sign_in(client: &mut Client, i: usize) -> common::Reply {
     client.post("bench", "/api/auth/sign_in", &form_email(i), None).await
 }
 
-/// Page clients load GET /account and my_sessions in turn until `stop`.
-async fn page_load(port: u16, clients: usize, stop: Arc<AtomicBool>, seconds: Option<u64>) -> (Vec<Duration>, Vec<Duration>, Duration) {
+/// Page clients load GET /account and my_sessions in turn for `seconds`, each `rate` times a
+/// second (0: back to back, which saturates the CPU by itself).
+async fn page_load(port: u16, clients: usize, rate: usize, stop: Arc<AtomicBool>, seconds: Option<u64>) -> (Vec<Duration>, Vec<Duration>, Duration) {
     let start = Instant::now();
     let tasks: Vec<_> = (0..clients)
         .map(|c| {
@@ -53,7 +54,11 @@ async fn page_load(port: u16, clients: usize, stop: Arc<AtomicBool>, seconds: Op
                 assert_eq!(r.status, 200, "page client sign-in: {}", r.head);
                 let cookie = format!("{COOKIE}={}", r.set_cookie(COOKIE).expect("cookie"));
                 let (mut pages, mut fns) = (Vec::new(), Vec::new());
+                let mut tick = (rate > 0).then(|| tokio::time::interval(Duration::from_secs_f64(1.0 / rate as f64)));
                 loop {
+                    if let Some(t) = tick.as_mut() {
+                        t.tick().await;
+                    }
                     if stop.load(Ordering::Relaxed) || seconds.is_some_and(|s| start.elapsed().as_secs() >= s) {
                         break;
                     }
@@ -89,6 +94,7 @@ async fn main() {
     let flood = arg("--flood", 64);
     let seconds = arg("--seconds", 10) as u64;
     let page_clients = arg("--page-clients", 4);
+    let page_rate = arg("--page-rate", 25);
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
 
     // 1. the argon2 bound
@@ -103,6 +109,7 @@ async fn main() {
     times.sort();
     let per_hash = times[times.len() / 2];
     let bound = cores as f64 / per_hash.as_secs_f64();
+    println!("page load: {page_clients} clients, {} each", if page_rate == 0 { "back to back".to_string() } else { format!("{page_rate} GET /account + {page_rate} my_sessions per second") });
     println!(
         "argon2id verify: median {:.1} ms on one thread; {cores} cores → bound {bound:.1} sign-ins/s",
         per_hash.as_secs_f64() * 1e3
@@ -122,24 +129,11 @@ async fn main() {
         users::set_password(&t, &SystemClock, &hasher, &u, PW).await.expect("password");
     }
 
-    let site = tempfile::tempdir().expect("site");
-    std::fs::create_dir_all(site.path().join("pkg")).expect("pkg");
-    let http = server::http::HttpConfig {
-        addr: "127.0.0.1:0".parse().expect("addr"),
-        site_root: site.path().to_path_buf(),
-        max_body_bytes: 1 << 20,
-    };
-    let state = AppState::new(tenancy.clone());
-    let router = server::http::router(&http, state);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve")
-    });
+    let port = common::serve(AppState::new(tenancy.clone())).await;
 
     // 2. idle
     let never = Arc::new(AtomicBool::new(false));
-    let (idle_pages, idle_fns, wall) = page_load(port, page_clients, never.clone(), Some(seconds)).await;
+    let (idle_pages, idle_fns, wall) = page_load(port, page_clients, page_rate, never.clone(), Some(seconds)).await;
     report("idle: GET /account (signed in)", idle_pages.clone(), wall);
     report("idle: auth/my_sessions", idle_fns.clone(), wall);
 
@@ -165,7 +159,7 @@ async fn main() {
         .collect();
     // Let the queue fill before measuring the page.
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let (flood_pages, flood_fns, _) = page_load(port, page_clients, never, Some(seconds)).await;
+    let (flood_pages, flood_fns, _) = page_load(port, page_clients, page_rate, never, Some(seconds)).await;
     stop.store(true, Ordering::Relaxed);
     let mut sign_lat = Vec::new();
     for f in flooders {

@@ -86,17 +86,7 @@ async fn main() {
     );
 
     // The real router on a loopback listener.
-    let site = tempfile::tempdir().expect("site");
-    std::fs::create_dir_all(site.path().join("pkg")).expect("pkg");
-    let http = server::http::HttpConfig {
-        addr: "127.0.0.1:0".parse().expect("addr"),
-        site_root: site.path().to_path_buf(),
-        max_body_bytes: 1 << 20,
-    };
-    let router = server::http::router(&http, AppState::new(tenancy.clone()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
+    let port = common::serve(AppState::new(tenancy.clone())).await;
 
     // 2a. warm: one tenant, pool open
     let _ = load(port, 1, 10, Arc::new(|_, _| "t0".to_string())).await;

@@ -195,6 +195,10 @@ pub struct ServeArgs {
     /// Days logbook events are kept before the daily prune removes them (at least 90).
     #[arg(long, env = "SAMTAL_LOGBOOK_RETENTION_DAYS", default_value_t = 90)]
     pub logbook_retention_days: u32,
+    /// Sender of e-mailed one-time links, e.g. "Samtal <noreply@example.se>". E-mail is on when
+    /// the environment holds SAMTAL_SMTP_URL (never a flag: it may hold a password).
+    #[arg(long, env = "SAMTAL_SMTP_FROM")]
+    pub smtp_from: Option<String>,
     #[command(flatten)]
     pub storage: StorageArgs,
 }
@@ -265,6 +269,8 @@ pub enum CliError {
     VerifyFailed(Slug),
     #[error("{0}")]
     Auth(#[from] app::core::auth::AuthError),
+    #[error("e-mail: {0}")]
+    Mail(#[from] app::core::mail::MailError),
     #[error("cannot write the output: {0}")]
     Output(std::io::Error),
     #[error("no master key: set SAMTAL_MASTER_KEY_FILE (or SAMTAL_MASTER_KEY), or for a local trial start the server once with --generate-master-key")]
@@ -331,9 +337,14 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         site_root: args.site_root,
         max_body_bytes: args.max_body_bytes,
     };
-    let router = http::router(&http_config, app::core::state::AppState::new(tenancy.clone()));
-    let listener = tokio::net::TcpListener::bind(http_config.addr)
-        .await
+    let mut state = app::core::state::AppState::new(tenancy.clone());
+    if let Ok(url) = std::env::var("SAMTAL_SMTP_URL") {
+        let from = args.smtp_from.as_deref().ok_or_else(|| CliError::Usage("SAMTAL_SMTP_URL is set: --smtp-from (or SAMTAL_SMTP_FROM) names the sender".into()))?;
+        state = state.with_mailer(app::core::mail::Mailer::new(&url, from)?);
+        say!("One-time links are e-mailed as {from}.");
+    }
+    let router = http::router(&http_config, state);
+    let listener = http::bind(http_config.addr)
         .map_err(|source| CliError::Bind { addr: http_config.addr, source })?;
     let local = listener.local_addr().map_err(CliError::Serve)?;
     let reaper = jobs::spawn_pool_reaper(tenancy.clone());

@@ -118,7 +118,70 @@ on_both_backends!(
     admins_page_and_export_the_logbook_and_employees_cannot,
     admins_raise_the_minimum_password_length_for_their_organisation_only,
     reset_links_work_once_and_replace_earlier_ones,
+    with_smtp_configured_invitations_are_emailed,
 );
+
+/// A real SMTP peer on loopback that accepts every message and hands its text to the test.
+async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 sink ESMTP\r\n").await.expect("greet");
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "DATA" => {
+                            write.write_all(b"354 go on\r\n").await.expect("354");
+                            let mut text = String::new();
+                            while let Ok(Some(l)) = lines.next_line().await {
+                                if l == "." { break }
+                                text.push_str(&l);
+                                text.push('\n');
+                            }
+                            let _ = tx.send(text);
+                            b"250 queued\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            return;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    write.write_all(reply).await.expect("reply");
+                }
+            });
+        }
+    });
+    (port, rx)
+}
+
+async fn with_smtp_configured_invitations_are_emailed(b: Backend) {
+    let mut f = fx(b).await;
+    let (port, mut inbox) = smtp_sink().await;
+    let mailer = app::core::mail::Mailer::new(&format!("smtp://127.0.0.1:{port}"), "Samtal <noreply@samtal.test>").expect("mailer");
+    f.state = f.state.clone().with_mailer(mailer);
+    let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
+    let res = f.call("acme.localhost", "/api/admin/invite_user", "email=new%40x.se&display_name=Nora+New&role=employee", Some(&admin), None).await;
+    let issued: app::model::auth::LinkIssued = serde_json::from_str(&res.body).expect("issued");
+    assert!(issued.emailed, "{}", res.body);
+    let mail = tokio::time::timeout(std::time::Duration::from_secs(10), inbox.recv()).await.expect("in time").expect("a message");
+    // Undo quoted-printable soft breaks and escapes, as a mail client would.
+    let text = mail.replace("=\n", "").replace("=3D", "=");
+    assert!(text.contains("To: \"Nora New\" <new@x.se>") || text.contains("To: Nora New <new@x.se>"), "{text}");
+    assert!(text.contains(&format!("http://acme.localhost{}", issued.path)), "the e-mail lacks the link: {text}");
+    assert!(text.contains("acme"), "{text}");
+    let token = issued.path.split("token=").nth(1).expect("token");
+    let set = f.call("acme.localhost", "/api/auth/set_password", &format!("token={token}&password=a+fine+long+phrase+here"), None, None).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    f.env.cleanup().await;
+}
 
 async fn admins_raise_the_minimum_password_length_for_their_organisation_only(b: Backend) {
     let f = fx(b).await;
@@ -152,9 +215,9 @@ async fn reset_links_work_once_and_replace_earlier_ones(b: Backend) {
     let own = f.call("acme.localhost", "/api/admin/reset_link", &format!("user_id={admin_id}"), Some(&admin), None).await;
     assert!(own.body.contains("Invalid"), "an admin reset their own password by link: {}", own.body);
     let link = |res: Res| -> String {
-        let path: String = serde_json::from_str(&res.body).expect("link");
-        assert!(path.starts_with("/set-password#token="), "{path}");
-        path.split("token=").nth(1).expect("token").to_string()
+        let issued: app::model::auth::LinkIssued = serde_json::from_str(&res.body).expect("link");
+        assert!(issued.path.starts_with("/set-password#token="), "{}", issued.path);
+        issued.path.split("token=").nth(1).expect("token").to_string()
     };
     let first = link(f.call("acme.localhost", "/api/admin/reset_link", &format!("user_id={emp_id}"), Some(&admin), None).await);
     let second = link(f.call("acme.localhost", "/api/admin/reset_link", &format!("user_id={emp_id}"), Some(&admin), None).await);
@@ -274,8 +337,9 @@ async fn invite_link_sets_a_password_once(b: Backend) {
     let f = fx(b).await;
     let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
     let res = f.call("acme.localhost", "/api/admin/invite_user", "email=new%40x.se&display_name=New+Person&role=manager", Some(&admin), None).await;
-    let path: String = serde_json::from_str(&res.body).expect("link");
-    let token = path.split("token=").nth(1).expect("token");
+    let issued: app::model::auth::LinkIssued = serde_json::from_str(&res.body).expect("link");
+    assert!(!issued.emailed, "no SMTP is configured here");
+    let token = issued.path.split("token=").nth(1).expect("token");
     let weak = f.call("acme.localhost", "/api/auth/set_password", &format!("token={token}&password=password1234"), None, None).await;
     assert!(weak.body.contains("too common"), "{}", weak.body);
     assert_eq!(weak.status, StatusCode::BAD_REQUEST, "a refused password is the person's error, not a fault");

@@ -53,3 +53,17 @@ pub fn Gate(#[prop(optional)] role: Option<Role>, children: ChildrenFn) -> impl 
         </Transition>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn after_sign_in_only_our_own_paths() {
+        assert_eq!(safe_next(Some("/admin/users".into())), "/admin/users");
+        assert_eq!(safe_next(Some("//evil.example/x".into())), "/");
+        assert_eq!(safe_next(Some("/\\evil.example".into())), "/");
+        assert_eq!(safe_next(Some("https://evil.example".into())), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -59,3 +59,24 @@ pub fn OutcomeText(outcome: Outcome, #[prop(optional)] id: &'static str) -> impl
         </p>
     }
 }
+
+/// The new password, twice: labelled, and marked for password managers to fill and remember.
+#[component]
+pub fn NewPasswordFields(new: NodeRef<html::Input>, repeat: NodeRef<html::Input>) -> impl IntoView {
+    view! {
+        <label for="new-password">"New password"</label>
+        <input id="new-password" type="password" autocomplete="new-password" required maxlength="128" node_ref=new />
+        <label for="repeat-password">"Repeat the new password"</label>
+        <input id="repeat-password" type="password" autocomplete="new-password" required maxlength="128" node_ref=repeat />
+    }
+}
+
+/// The new password when both fields agree; otherwise the form says so and nothing is sent.
+pub fn new_password(new: &NodeRef<html::Input>, repeat: &NodeRef<html::Input>, outcome: Outcome) -> Option<String> {
+    let (n, r) = (value_of(new), value_of(repeat));
+    if n != r {
+        outcome.error.set(Some("The two new passwords are not the same.".into()));
+        return None;
+    }
+    Some(n)
+}

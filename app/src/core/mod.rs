@@ -5,6 +5,7 @@ pub mod clock;
 pub mod db;
 pub mod keys;
 pub mod logbook;
+pub mod mail;
 pub mod organisation;
 pub mod state;
 pub mod tenancy;

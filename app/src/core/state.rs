@@ -6,6 +6,7 @@ use std::{
 use crate::{
     core::{
         auth::{service::Auth, SessionLimits},
+        mail::Mailer,
         tenancy::Tenancy,
     },
     model::system::ServerStatus,
@@ -17,6 +18,8 @@ pub struct AppState {
     started: Instant,
     pub tenancy: Arc<Tenancy>,
     pub auth: Arc<Auth>,
+    /// Set when SMTP is configured: one-time links are then e-mailed too.
+    pub mailer: Option<Arc<Mailer>>,
 }
 
 impl AppState {
@@ -25,7 +28,12 @@ impl AppState {
     }
 
     pub fn with_auth(tenancy: Arc<Tenancy>, auth: Auth) -> Self {
-        Self { started: Instant::now(), tenancy, auth: Arc::new(auth) }
+        Self { started: Instant::now(), tenancy, auth: Arc::new(auth), mailer: None }
+    }
+
+    pub fn with_mailer(mut self, mailer: Mailer) -> Self {
+        self.mailer = Some(Arc::new(mailer));
+        self
     }
 
     pub fn status(&self) -> ServerStatus {

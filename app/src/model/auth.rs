@@ -84,6 +84,13 @@ pub fn token_from_fragment(hash: &str) -> Option<&str> {
     hash.strip_prefix('#').unwrap_or(hash).strip_prefix("token=").filter(|t| !t.is_empty())
 }
 
+/// A one-time link an admin made: its path to hand over, and whether it was also e-mailed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkIssued {
+    pub path: String,
+    pub emailed: bool,
+}
+
 /// An account as HR admins see it in the user list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserView {

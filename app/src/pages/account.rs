@@ -5,7 +5,7 @@ use crate::{
     api::auth::{change_password, my_sessions, revoke_session},
     components::{
         auth::Gate,
-        form::{value_of, Outcome, OutcomeText},
+        form::{new_password, value_of, NewPasswordFields, Outcome, OutcomeText},
     },
     model::format::iso_datetime_utc,
 };
@@ -30,11 +30,7 @@ fn ChangePassword() -> impl IntoView {
     let outcome = Outcome::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (n, r) = (value_of(&new), value_of(&repeat));
-        if n != r {
-            outcome.error.set(Some("The two new passwords are not the same.".into()));
-            return;
-        }
+        let Some(n) = new_password(&new, &repeat, outcome) else { return };
         outcome.run(change_password(value_of(&current), n), |()| {
             Some("Password changed. Your other sessions are signed out.".into())
         });
@@ -46,12 +42,7 @@ fn ChangePassword() -> impl IntoView {
                 <label for="current-password">"Current password"</label>
                 <input id="current-password" type="password" autocomplete="current-password" required
                     maxlength="128" node_ref=current />
-                <label for="new-password">"New password"</label>
-                <input id="new-password" type="password" autocomplete="new-password" required
-                    maxlength="128" node_ref=new />
-                <label for="repeat-password">"Repeat the new password"</label>
-                <input id="repeat-password" type="password" autocomplete="new-password" required
-                    maxlength="128" node_ref=repeat />
+                <NewPasswordFields new repeat />
                 <button type="submit" class="button" disabled=move || outcome.busy.get()>"Change password"</button>
                 <OutcomeText outcome id="change-password-result" />
             </form>

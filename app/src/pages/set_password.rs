@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use crate::{
     api::auth::set_password,
-    components::form::{value_of, Outcome, OutcomeText},
+    components::form::{new_password, NewPasswordFields, Outcome, OutcomeText},
     model::auth::token_from_fragment,
 };
 
@@ -18,17 +18,13 @@ pub fn SetPasswordPage() -> impl IntoView {
         token.set(token_from_fragment(&hash).map(str::to_string));
         hydrated.set(true);
     });
-    let password = NodeRef::<html::Input>::new();
+    let new = NodeRef::<html::Input>::new();
     let repeat = NodeRef::<html::Input>::new();
     let outcome = Outcome::new();
     let saved = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (p, r) = (value_of(&password), value_of(&repeat));
-        if p != r {
-            outcome.error.set(Some("The two passwords are not the same.".into()));
-            return;
-        }
+        let Some(p) = new_password(&new, &repeat, outcome) else { return };
         let Some(t) = token.get_untracked() else { return };
         outcome.run(set_password(t, p), move |()| {
             saved.set(true);
@@ -51,12 +47,7 @@ pub fn SetPasswordPage() -> impl IntoView {
             (true, true, false) => view! {
                 <form class="card form" on:submit=on_submit>
                     <p class="hint">"At least 12 characters (your organisation may ask for more). A few words you will remember work well; no other rules."</p>
-                    <label for="new-password">"New password"</label>
-                    <input id="new-password" type="password" autocomplete="new-password" required
-                        maxlength="128" node_ref=password />
-                    <label for="repeat-password">"Repeat it"</label>
-                    <input id="repeat-password" type="password" autocomplete="new-password" required
-                        maxlength="128" node_ref=repeat />
+                    <NewPasswordFields new repeat />
                     <button type="submit" class="button" id="set-password-submit" disabled=move || outcome.busy.get()>"Set password"</button>
                     <OutcomeText outcome id="set-password-result" />
                 </form>

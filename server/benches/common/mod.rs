@@ -29,9 +29,29 @@ pub fn rss_kib(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// The real router on a loopback listener (client addresses passed on, as `samtal serve` does);
+/// returns its port. The site root is empty: pages render, the bundle is not needed.
+pub async fn serve(state: app::core::state::AppState) -> u16 {
+    let site = tempfile::tempdir().expect("site");
+    std::fs::create_dir_all(site.path().join("pkg")).expect("pkg");
+    let http = server::http::HttpConfig {
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        site_root: site.keep(),
+        max_body_bytes: 1 << 20,
+    };
+    let router = server::http::router(&http, state);
+    let listener = server::http::bind("127.0.0.1:0".parse().expect("addr")).expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(listener, service).await.expect("serve")
+    });
+    port
+}
+
 pub struct Reply {
     pub status: u16,
-    /// Status line and headers, lower-cased.
+    /// Status line and headers as sent.
     pub head: String,
     pub body: Vec<u8>,
     pub took: Duration,
@@ -41,8 +61,11 @@ impl Reply {
     /// The value of the session cookie the reply sets, if any.
     pub fn set_cookie(&self, name: &str) -> Option<String> {
         self.head.lines().find_map(|l| {
-            let v = l.strip_prefix("set-cookie:")?.trim();
-            let v = v.strip_prefix(&name.to_ascii_lowercase())?.strip_prefix('=')?;
+            let (key, v) = l.split_once(':')?;
+            if !key.eq_ignore_ascii_case("set-cookie") {
+                return None;
+            }
+            let v = v.trim().strip_prefix(name)?.strip_prefix('=')?;
             Some(v.split(';').next()?.to_string())
         })
     }
@@ -90,8 +113,9 @@ impl Client {
             assert!(n > 0, "server closed the connection");
             self.buf.extend_from_slice(&chunk[..n]);
             if let Some(end) = find(&self.buf, b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&self.buf[..end]).to_ascii_lowercase();
-                if head.contains("transfer-encoding: chunked") {
+                let head = String::from_utf8_lossy(&self.buf[..end]).into_owned();
+                let lower = head.to_ascii_lowercase();
+                if lower.contains("transfer-encoding: chunked") {
                     // Good enough for a bench: the body is complete at the last-chunk marker.
                     if self.buf.ends_with(b"\r\n0\r\n\r\n") {
                         let status = head.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
@@ -100,7 +124,7 @@ impl Client {
                     }
                     continue;
                 }
-                let len: usize = head
+                let len: usize = lower
                     .lines()
                     .find_map(|l| l.strip_prefix("content-length:"))
                     .and_then(|v| v.trim().parse().ok())

@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 
-use crate::{error::AppError, model::auth::Role};
+use crate::{error::AppError, model::auth::{LinkIssued, Role}};
 
-/// Creates an account and returns the path of its one-time link to set a password (valid 24
-/// hours, single use) for the admin to hand over. Admins only.
+/// Creates an account and returns its one-time link to set a password (valid 24 hours, single
+/// use) for the admin to hand over; with SMTP configured it is e-mailed too. Admins only.
 #[server(endpoint = "admin/invite_user")]
-pub async fn invite_user(email: String, display_name: String, role: Role) -> Result<String, AppError> {
+pub async fn invite_user(email: String, display_name: String, role: Role) -> Result<LinkIssued, AppError> {
     use crate::core::{
         auth::{guard::Need, tokens, users, AuthError, Role as R},
         clock::SystemClock,
@@ -23,5 +23,5 @@ pub async fn invite_user(email: String, display_name: String, role: Role) -> Res
         .target(TargetType::User, user.log_id())
         .origin(super::super::origin());
     logbook::record(&tenant, &SystemClock, &event).await.map_err(super::super::internal)?;
-    Ok(crate::model::auth::set_password_path(&token))
+    Ok(super::super::hand_out_link(&tenant, &user, &token, crate::core::mail::LinkMail::Invite).await)
 }

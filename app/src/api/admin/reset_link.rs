@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use crate::{error::AppError, model::auth::LinkIssued};
 
 /// Issues a one-time password-reset link (24 hours, single use; earlier unused links of the
 /// account stop working) for the admin to hand over. Admins only, not for themselves (they use
-/// the account page); logged.
+/// the account page); logged. E-mailed too when SMTP is configured.
 #[server(endpoint = "admin/reset_link")]
-pub async fn reset_link(user_id: String) -> Result<String, AppError> {
+pub async fn reset_link(user_id: String) -> Result<LinkIssued, AppError> {
     use crate::core::{
         auth::{guard::Need, tokens, Role},
         clock::SystemClock,
@@ -19,5 +19,5 @@ pub async fn reset_link(user_id: String) -> Result<String, AppError> {
         .target(TargetType::User, user.log_id())
         .origin(super::super::origin());
     logbook::record(&tenant, &SystemClock, &event).await.map_err(super::super::internal)?;
-    Ok(crate::model::auth::set_password_path(&token))
+    Ok(super::super::hand_out_link(&tenant, &user, &token, crate::core::mail::LinkMail::Reset).await)
 }

@@ -1,6 +1,6 @@
 //! Password hashing and policy. Argon2id with the OWASP parameters (m = 19 MiB, t = 2, p = 1) in
-//! PHC strings; hashing runs on the blocking pool behind a semaphore sized to the machine, so a
-//! sign-in flood queues instead of starving every other request. Unknown accounts are checked
+//! PHC strings; hashing runs on low-priority threads of its own behind a semaphore sized to the
+//! machine, so a sign-in flood queues instead of starving every other request. Unknown accounts are checked
 //! against a dummy hash, so time and answer are the same as for a wrong password.
 use std::sync::{Arc, OnceLock};
 
@@ -46,33 +46,95 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params())
 }
 
-/// Hashing is CPU- and memory-heavy: at most this many run at once.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Threads of their own for hashing, at a lower CPU priority (nice 10 on Linux): idle, they may
+/// use every core; under a sign-in flood the scheduler runs page requests first, so a flood slows
+/// sign-ins, not everybody else. They end when the last [`Hasher`] clone is dropped.
+struct LowPriorityThreads {
+    jobs: std::sync::mpsc::Sender<Job>,
+}
+
+impl LowPriorityThreads {
+    fn start(n: usize) -> Self {
+        let (jobs, rx) = std::sync::mpsc::channel::<Job>();
+        let rx = Arc::new(std::sync::Mutex::new(rx));
+        for i in 0..n {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || {
+                lower_priority();
+                loop {
+                    let job = match rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    // A panicking job must not take the thread with it; its caller sees the
+                    // dropped reply channel as an error.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                }
+            });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "could not start a password hashing thread");
+            }
+        }
+        Self { jobs }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // Raising one's own nice value needs no privilege; it applies to this thread only.
+    if let Err(e) = rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10) {
+        tracing::debug!(error = %e, "could not lower the hashing thread's priority");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
+
+/// Hashing is CPU- and memory-heavy: at most this many run at once, on their own threads.
 #[derive(Clone)]
 pub struct Hasher {
     permits: Arc<Semaphore>,
+    threads: Arc<LowPriorityThreads>,
 }
 
 impl Hasher {
     pub fn new(concurrency: usize) -> Self {
-        Self { permits: Arc::new(Semaphore::new(concurrency.max(1))) }
+        let n = concurrency.max(1);
+        Self { permits: Arc::new(Semaphore::new(n)), threads: Arc::new(LowPriorityThreads::start(n)) }
     }
 
-    /// One permit per core: hashing can use the machine but not more.
+    /// Runs `f` on a hashing thread once a permit is free (waiters are served in order).
+    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
+        let _permit = self.permits.acquire().await.map_err(|_| HashError::Closed)?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.threads
+            .jobs
+            .send(Box::new(move || {
+                let _ = tx.send(f());
+            }))
+            .map_err(|_| HashError::Closed)?;
+        rx.await.map_err(|_| HashError::Hash)
+    }
+
+    /// One hashing thread per core but one: a core stays free for page requests, so a sign-in
+    /// flood costs other people little (measured in `server/benches/signin.rs`).
     pub fn for_this_machine() -> Self {
-        Self::new(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Self::new(cores.saturating_sub(1).max(1))
     }
 
     pub async fn hash(&self, password: &str) -> Result<String, HashError> {
         let password = Zeroizing::new(password.to_string());
-        let _permit = self.permits.acquire().await.map_err(|_| HashError::Closed)?;
-        tokio::task::spawn_blocking(move || {
+        self.run(move || {
             let mut salt = [0u8; 16];
             getrandom::fill(&mut salt).map_err(|_| HashError::Hash)?;
             let salt = SaltString::encode_b64(&salt).map_err(|_| HashError::Hash)?;
             argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|_| HashError::Hash)
         })
-        .await
-        .map_err(|_| HashError::Hash)?
+        .await?
     }
 
     /// Checks `password` against `phc`, or against a dummy hash when there is no account, so
@@ -80,8 +142,7 @@ impl Hasher {
     pub async fn verify(&self, password: &str, phc: Option<&str>) -> Result<Verified, HashError> {
         let password = Zeroizing::new(password.to_string());
         let real = phc.map(str::to_string);
-        let _permit = self.permits.acquire().await.map_err(|_| HashError::Closed)?;
-        tokio::task::spawn_blocking(move || {
+        self.run(move || {
             let stored = real.clone().unwrap_or_else(|| dummy_hash().to_string());
             let Ok(parsed) = PasswordHash::new(&stored) else {
                 return Ok(Verified { ok: false, needs_rehash: false });
@@ -94,8 +155,7 @@ impl Hasher {
                 });
             Ok(Verified { ok: matched && real.is_some(), needs_rehash: matched && !current })
         })
-        .await
-        .map_err(|_| HashError::Hash)?
+        .await?
     }
 }
 

@@ -63,10 +63,10 @@ fn Invite(on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
         ev.prevent_default();
         let r = Role::parse(&selected(&role)).unwrap_or(Role::Employee);
         link.set(None);
-        outcome.run(invite_user(value_of(&email), value_of(&name), r), move |path| {
-            link.set(Some(full_link(&path)));
+        outcome.run(invite_user(value_of(&email), value_of(&name), r), move |issued| {
+            link.set(Some(full_link(&issued.path)));
             on_done();
-            Some("Invited. Hand over the link below in person or through a channel you trust.".into())
+            Some(handed_out("Invited.", issued.emailed))
         });
     };
     view! {
@@ -103,6 +103,15 @@ fn OneTimeLink(link: RwSignal<Option<String>>, #[prop(into)] id: String) -> impl
     }
 }
 
+/// What to tell the admin about a new link.
+fn handed_out(done: &str, emailed: bool) -> String {
+    if emailed {
+        format!("{done} The link was e-mailed; if it does not arrive, hand over the one below.")
+    } else {
+        format!("{done} Hand over the link below in person or through a channel you trust.")
+    }
+}
+
 fn full_link(path: &str) -> String {
     format!("{}{path}", window().location().origin().unwrap_or_default())
 }
@@ -130,9 +139,9 @@ fn UserRow(user: UserView, own: bool, on_change: impl Fn() + Copy + Send + Sync 
         });
     };
     let reset = move |_| {
-        outcome.run(reset_link(id.get_value()), move |path| {
-            link.set(Some(full_link(&path)));
-            Some("Reset link made; earlier links of this account stop working.".into())
+        outcome.run(reset_link(id.get_value()), move |issued| {
+            link.set(Some(full_link(&issued.path)));
+            Some(handed_out("Reset link made; earlier links of this account stop working.", issued.emailed))
         });
     };
     let email = user.email.clone();
