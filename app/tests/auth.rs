@@ -28,7 +28,25 @@ on_both_backends!(
     tokens_are_single_use_and_expire,
     password_changes_follow_policy_refuse_reuse_and_end_sessions,
     a_session_of_one_tenant_is_nothing_at_another,
+    an_account_keeps_at_most_twenty_sessions,
 );
+
+async fn an_account_keeps_at_most_twenty_sessions(b: Backend) {
+    let f = fx(b).await;
+    let c = f.clock.as_ref();
+    let mut cookies = Vec::new();
+    for _ in 0..25 {
+        cookies.push(sessions::create(&f.t, c, &f.user.id, None, Some("test")).await.expect("create"));
+        f.clock.set(c.now_ms() + 5);
+    }
+    let list = sessions::list(&f.t, &f.user.id, None).await.expect("list");
+    assert_eq!(list.len() as i64, sessions::MAX_PER_ACCOUNT);
+    for (i, cookie) in cookies.iter().enumerate() {
+        let alive = sessions::load(&f.t, c, f.auth.limits, cookie).await.expect("load").is_some();
+        assert_eq!(alive, i >= 5, "session {i}");
+    }
+    f.env.cleanup().await;
+}
 
 const PW: &str = "correct horse battery staple";
 

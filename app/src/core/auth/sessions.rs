@@ -18,6 +18,9 @@ pub struct SessionInfo {
     pub current: bool,
 }
 
+/// The most sessions one account keeps; a new one ends the oldest beyond this.
+pub const MAX_PER_ACCOUNT: i64 = 20;
+
 /// Starts a session for `user_id`; returns the cookie value.
 pub async fn create(
     tenant: &Tenant,
@@ -29,6 +32,7 @@ pub async fn create(
     let id = random_token()?;
     let now = clock.now_ms();
     let ua: Option<String> = user_agent.map(|u| u.chars().filter(|c| !c.is_control()).take(200).collect());
+    let mut tx = tenant.db().pool().begin().await?;
     sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -38,8 +42,19 @@ pub async fn create(
     .bind(now)
     .bind(ip.map(|i| i.to_string()))
     .bind(ua)
-    .execute(tenant.db().pool())
+    .execute(&mut *tx)
     .await?;
+    // Bounded per account, so repeated sign-ins (a script, a flood with a stolen password) cannot
+    // grow the table without end: the oldest sessions beyond the limit end.
+    sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1 AND id_hash NOT IN \
+         (SELECT id_hash FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, id_hash DESC LIMIT $2)",
+    )
+    .bind(user_id)
+    .bind(MAX_PER_ACCOUNT)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
     Ok(id)
 }
 

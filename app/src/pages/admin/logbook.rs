@@ -111,7 +111,8 @@ fn Logbook() -> impl IntoView {
     }
 }
 
-/// The filter form. Rendered once (its resource never refetches), so what was typed stays.
+/// The filter form. Rendered once (its resource never refetches), so what was typed stays. Dates
+/// are typed as ISO 8601 text: a date input would show the browser's locale (mm/dd/yyyy in en-US).
 #[component]
 fn Filters(
     c: LogChoices,
@@ -125,12 +126,14 @@ fn Filters(
         <form class="card form filters" on:submit=on_submit aria-label="Filter the logbook">
             <div class="field-pair">
                 <div>
-                    <label for="log-from">"From (date)"</label>
-                    <input id="log-from" type="date" node_ref=from />
+                    <label for="log-from">"From (YYYY-MM-DD, UTC)"</label>
+                    <input id="log-from" type="text" inputmode="numeric" placeholder="2026-01-31" maxlength="10"
+                        pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" autocomplete="off" node_ref=from />
                 </div>
                 <div>
-                    <label for="log-to">"To (date)"</label>
-                    <input id="log-to" type="date" node_ref=to />
+                    <label for="log-to">"To (YYYY-MM-DD, UTC)"</label>
+                    <input id="log-to" type="text" inputmode="numeric" placeholder="2026-12-31" maxlength="10"
+                        pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" autocomplete="off" node_ref=to />
                 </div>
             </div>
             <label for="log-user">"Who"</label>
