@@ -233,6 +233,15 @@ for (const vp of VIEWPORTS) {
       assert(!(await context.cookies()).some((c) => c.name === "__Host-samtal"), "cookie kept after sign-out");
       await page.goto(base + "/account");
       assert((await page.textContent("main")).includes("Please sign in"), "account page without session");
+      // Signing in from there leads back to the page that asked.
+      await page.waitForSelector('.app[data-hydrated="true"]');
+      await page.click("#gate-sign-in");
+      await page.waitForSelector('.app[data-hydrated="true"]');
+      await page.fill("#email", demo.employee.email);
+      await page.fill("#password", demo.employee.password);
+      await page.press("#password", "Enter");
+      await page.waitForSelector("#sessions li", { timeout: 15000 });
+      assert(new URL(page.url()).pathname === "/account", `landed on ${page.url()}`);
       assert(problems.length === 0, problems.join("; "));
       await context.close();
     });
@@ -363,6 +372,23 @@ for (const vp of VIEWPORTS) {
     assert(!(await page.content()).includes("Closed AB"), "disabled page leaks the name");
     await noHorizontalScroll(page);
     await page.screenshot({ path: join(shots, `403-${vp.name}.png`) });
+    await context.close();
+  });
+}
+
+if (demo.manager) {
+  console.log("[throttling]");
+  // Last of the browser checks: it makes this client IP wait, which would slow later sign-ins.
+  await check("repeated wrong passwords get a clear wait message", async () => {
+    const { context, page } = await newPage(VIEWPORTS[1]);
+    let text = "";
+    for (let i = 0; i < 8 && !text.includes("Too many attempts"); i++) {
+      await signIn(page, demo.manager.email, `wrong guess number ${i}`, { expectOk: false });
+      await page.waitForSelector("#sign-in-result [role=alert]", { timeout: 15000 });
+      text = await page.textContent("#sign-in-result");
+    }
+    assert(/Too many attempts\. Wait \d+ seconds and try again\./.test(text), `last message: ${text}`);
+    await page.screenshot({ path: join(shots, "throttled-phone.png") });
     await context.close();
   });
 }

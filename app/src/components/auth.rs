@@ -44,10 +44,15 @@ pub fn Gate(#[prop(optional)] role: Option<Role>, children: ChildrenFn) -> impl 
                     <h1>"No access"</h1>
                     <p>{AppError::Forbidden.to_string()}</p>
                 }.into_any(),
-                Ok(None) => view! {
-                    <h1>"Sign in"</h1>
-                    <p>{AppError::NotSignedIn.to_string()} " " <a href="/sign-in">"Go to sign-in"</a></p>
-                }.into_any(),
+                Ok(None) => {
+                    // Back here after signing in.
+                    let here = leptos_router::hooks::use_location().pathname.get_untracked();
+                    let href = format!("/sign-in?next={}", crate::model::format::percent_encode(&here));
+                    view! {
+                        <h1>"Sign in"</h1>
+                        <p>{AppError::NotSignedIn.to_string()} " " <a href=href id="gate-sign-in">"Go to sign-in"</a></p>
+                    }.into_any()
+                }
                 Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
             })}
         </Transition>

@@ -86,9 +86,28 @@ pub fn iso_datetime_utc(unix_seconds: i64) -> String {
     )
 }
 
+/// Percent-encodes for a URL part (RFC 3986 unreserved characters stay as they are).
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3 / 2);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_encoding_keeps_csv_lines_and_commas_intact() {
+        assert_eq!(percent_encode("a,b\nå"), "a%2Cb%0A%C3%A5");
+        assert_eq!(percent_encode("/admin/users"), "%2Fadmin%2Fusers");
+    }
 
     #[test]
     fn sek_groups_thousands_with_no_break_spaces() {

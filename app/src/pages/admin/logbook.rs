@@ -9,7 +9,7 @@ use crate::{
         auth::Gate,
         form::{selected, value_of, Outcome, OutcomeText},
     },
-    model::{auth::Role, format::iso_datetime_utc},
+    model::{auth::Role, format::{iso_datetime_utc, percent_encode}},
 };
 
 #[component]
@@ -165,26 +165,5 @@ fn row(r: LogRow, names: &HashMap<String, String>) -> impl IntoView {
             <td data-label="Outcome">{r.outcome}</td>
             <td data-label="IP">{r.ip}</td>
         </tr>
-    }
-}
-
-/// Percent-encodes for a `data:` URL (RFC 3986 unreserved characters stay as they are).
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3 / 2);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn percent_encoding_keeps_csv_lines_and_commas_intact() {
-        assert_eq!(super::percent_encode("a,b\nå"), "a%2Cb%0A%C3%A5");
     }
 }
