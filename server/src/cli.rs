@@ -199,6 +199,10 @@ pub struct ServeArgs {
     /// the environment holds SAMTAL_SMTP_URL (never a flag: it may hold a password).
     #[arg(long, env = "SAMTAL_SMTP_FROM")]
     pub smtp_from: Option<String>,
+    /// Where e-mailed links point, `{tenant}` standing for the organisation, e.g.
+    /// "https://{tenant}.samtal.example.se" (never taken from a request's Host header).
+    #[arg(long, env = "SAMTAL_MAIL_LINK_BASE")]
+    pub mail_link_base: Option<String>,
     #[command(flatten)]
     pub storage: StorageArgs,
 }
@@ -339,8 +343,10 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
     };
     let mut state = app::core::state::AppState::new(tenancy.clone());
     if let Ok(url) = std::env::var("SAMTAL_SMTP_URL") {
-        let from = args.smtp_from.as_deref().ok_or_else(|| CliError::Usage("SAMTAL_SMTP_URL is set: --smtp-from (or SAMTAL_SMTP_FROM) names the sender".into()))?;
-        state = state.with_mailer(app::core::mail::Mailer::new(&url, from)?);
+        let need = |what: &str| CliError::Usage(format!("SAMTAL_SMTP_URL is set, so {what} is needed too"));
+        let from = args.smtp_from.as_deref().ok_or_else(|| need("--smtp-from (SAMTAL_SMTP_FROM)"))?;
+        let base = args.mail_link_base.as_deref().ok_or_else(|| need("--mail-link-base (SAMTAL_MAIL_LINK_BASE)"))?;
+        state = state.with_mailer(app::core::mail::Mailer::new(&url, from, base)?);
         say!("One-time links are e-mailed as {from}.");
     }
     let router = http::router(&http_config, state);

@@ -91,7 +91,7 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
             async move {
                 // Without a tenant (bundle paths) a missing file is a plain 404: the app, which
                 // needs a tenant, is not rendered for it.
-                if req.extensions().get::<Tenant>().is_none() && !is_site_file(&s.leptos.site_root, uri.path()) {
+                if req.extensions().get::<Tenant>().is_none() && !is_site_file(&s.leptos.site_root, uri.path()).await {
                     return error_page::html(StatusCode::NOT_FOUND, "Not found", "There is no file at this address.");
                 }
                 files(uri, State(s), req).await
@@ -123,10 +123,12 @@ pub fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
 }
 
 /// Whether `path` names a file under the site root (never outside it).
-fn is_site_file(site_root: &str, path: &str) -> bool {
+async fn is_site_file(site_root: &str, path: &str) -> bool {
     let rel = path.trim_start_matches('/');
-    !rel.split('/').any(|seg| seg == ".." || seg.is_empty() || seg.contains('\\'))
-        && std::path::Path::new(site_root).join(rel).is_file()
+    if rel.split('/').any(|seg| seg == ".." || seg.is_empty() || seg.contains('\\')) {
+        return false;
+    }
+    tokio::fs::metadata(std::path::Path::new(site_root).join(rel)).await.is_ok_and(|m| m.is_file())
 }
 
 /// Server functions answer every error with 500; this gives a typed [`app::error::AppError`] its

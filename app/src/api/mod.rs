@@ -93,9 +93,10 @@ mod server_side {
             .ok_or_else(|| AppError::Invalid("There is no such account.".into()))
     }
 
-    /// The link for a new one-time token: its path for the admin to hand over, and, when SMTP is
-    /// configured, an e-mail to the account's owner. A failed e-mail is logged (without the
-    /// address) and reported as not sent; the link still works.
+    /// A new one-time link: e-mailed to the account's owner when SMTP is configured — then the
+    /// admin does not see it (least privilege: an admin could otherwise sign in as anyone) — and
+    /// otherwise returned for the admin to hand over. A failed e-mail is logged (account id and
+    /// SMTP code, never the address) and the link is returned instead.
     pub async fn hand_out_link(
         tenant: &Tenant,
         user: &User,
@@ -104,28 +105,17 @@ mod server_side {
     ) -> crate::model::auth::LinkIssued {
         let path = crate::model::auth::set_password_path(token);
         let Some(mailer) = state().ok().and_then(|s| s.mailer) else {
-            return crate::model::auth::LinkIssued { path, emailed: false };
-        };
-        let Some(base) = public_base() else {
-            tracing::error!("no Host header to build an e-mailed link from");
-            return crate::model::auth::LinkIssued { path, emailed: false };
+            return crate::model::auth::LinkIssued { path: Some(path), emailed: false };
         };
         let org = crate::core::organisation::name(tenant).await.ok().flatten().unwrap_or_default();
-        let sent = mailer.send_link(&user.email, &user.display_name, &org, &format!("{base}{path}"), what).await;
-        if let Err(e) = &sent {
-            tracing::error!(error = %e, user = %user.id, "could not e-mail a one-time link");
+        let link = mailer.link(tenant.slug().as_str(), &path);
+        match mailer.send_link(&user.email, &user.display_name, &org, &link, what).await {
+            Ok(()) => crate::model::auth::LinkIssued { path: None, emailed: true },
+            Err(e) => {
+                tracing::error!(error = %e, user = %user.id, "could not e-mail a one-time link");
+                crate::model::auth::LinkIssued { path: Some(path), emailed: false }
+            }
         }
-        crate::model::auth::LinkIssued { path, emailed: sent.is_ok() }
-    }
-
-    /// `https://<host>` of this request (the tenant middleware has checked the host is this
-    /// tenant's); `http://` only for `*.localhost`, where browsers allow it.
-    fn public_base() -> Option<String> {
-        let parts = use_context::<http::request::Parts>()?;
-        let host = parts.headers.get(http::header::HOST)?.to_str().ok()?.to_ascii_lowercase();
-        let name = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h);
-        let local = name == "localhost" || name.ends_with(".localhost");
-        Some(format!("{}://{host}", if local { "http" } else { "https" }))
     }
 
     /// A core error's words as a sentence for the person: capital first letter, full stop.

@@ -26,8 +26,11 @@ pub fn reload_to(path: &str) {
 
 /// A path that is safe to go to after sign-in: only one of our own, never `//elsewhere`.
 pub fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".into())
+    // Browsers drop tabs and line breaks from URLs, so "/\t/evil" would become "//evil".
+    next.filter(|n| {
+        n.starts_with('/') && !n.starts_with("//") && !n.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+    })
+    .unwrap_or_else(|| "/".into())
 }
 
 /// Shows `children` to a signed-in person with at least `role`; others get a sign-in prompt or a
@@ -69,6 +72,8 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example/x".into())), "/");
         assert_eq!(safe_next(Some("/\\evil.example".into())), "/");
         assert_eq!(safe_next(Some("https://evil.example".into())), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example".into())), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example".into())), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

@@ -16,11 +16,14 @@ pub enum MailError {
     Plaintext,
     #[error("the sender address is not valid (e.g. \"Samtal <noreply@example.se>\")")]
     From,
+    #[error("--mail-link-base must be https://… (http:// only for *.localhost) without a path, e.g. https://{{tenant}}.samtal.example.se")]
+    LinkBase,
     #[error("the recipient address is not valid")]
     To,
     #[error("the message could not be built")]
     Build,
-    #[error("the SMTP server did not take the message: {0}")]
+    /// Only the kind and the SMTP code: the server's own words may repeat the recipient's address.
+    #[error("the SMTP server did not take the message ({0})")]
     Send(String),
 }
 
@@ -34,32 +37,47 @@ pub enum LinkMail {
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
-}
-
-/// Whether the URL's host is this machine (a local relay may be spoken to without TLS).
-fn is_loopback_url(url: &str) -> bool {
-    let Some(rest) = url.split_once("://").map(|(_, r)| r) else { return false };
-    let authority = rest.split(['/', '?']).next().unwrap_or("");
-    let host_port = authority.rsplit('@').next().unwrap_or("");
-    let host = if let Some(v6) = host_port.strip_prefix('[') {
-        v6.split(']').next().unwrap_or("")
-    } else {
-        host_port.split(':').next().unwrap_or("")
-    };
-    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    link_base: String,
 }
 
 impl Mailer {
-    /// `url`: `smtps://user:pass@host:465` (TLS), `smtp://user:pass@host:587?tls=required`
-    /// (STARTTLS), or `smtp://localhost:25` (plain, loopback only).
-    pub fn new(url: &str, from: &str) -> Result<Self, MailError> {
-        let tls = url.starts_with("smtps://") || url.contains("tls=required");
-        if !tls && !is_loopback_url(url) {
+    /// `smtp_url`: `smtps://user:pass@host:465` (TLS), `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS), or `smtp://localhost:25` (plain, loopback only). `link_base`: where links
+    /// point, `{tenant}` standing for the organisation's slug — `https://{tenant}.samtal.example.se`,
+    /// or `https://hr.example.se` on a single-tenant server. Links are never built from a
+    /// request's Host header, so no request can make Samtal mail a link that leads elsewhere.
+    pub fn new(smtp_url: &str, from: &str, link_base: &str) -> Result<Self, MailError> {
+        let parsed = url::Url::parse(smtp_url).map_err(|_| MailError::Url)?;
+        let tls = match parsed.scheme() {
+            "smtps" => true,
+            "smtp" => parsed.query_pairs().any(|(k, v)| k == "tls" && v == "required"),
+            _ => return Err(MailError::Url),
+        };
+        let loopback = match parsed.host() {
+            // smtp:// is not a "special" scheme, so an IPv4 address arrives as an opaque name.
+            Some(url::Host::Domain(d)) => d == "localhost" || d.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        if !tls && !loopback {
             return Err(MailError::Plaintext);
         }
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|_| MailError::Url)?.build();
+        let base = link_base.trim_end_matches('/');
+        let check = url::Url::parse(&base.replace("{tenant}", "acme")).map_err(|_| MailError::LinkBase)?;
+        let local = matches!(check.host(), Some(url::Host::Domain(d)) if d == "localhost" || d.ends_with(".localhost"));
+        let scheme_ok = check.scheme() == "https" || (check.scheme() == "http" && local);
+        if !scheme_ok || check.path() != "/" || check.query().is_some() || check.fragment().is_some() {
+            return Err(MailError::LinkBase);
+        }
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url).map_err(|_| MailError::Url)?.build();
         let from = from.parse::<Mailbox>().map_err(|_| MailError::From)?;
-        Ok(Self { transport, from })
+        Ok(Self { transport, from, link_base: base.to_string() })
+    }
+
+    /// The absolute link for `path` at the organisation `slug`.
+    pub fn link(&self, slug: &str, path: &str) -> String {
+        format!("{}{path}", self.link_base.replace("{tenant}", slug))
     }
 
     /// Sends `link` to `to`. The text names the organisation and the person, nothing else.
@@ -86,7 +104,21 @@ impl Mailer {
             .header(ContentType::TEXT_PLAIN)
             .body(body)
             .map_err(|_| MailError::Build)?;
-        self.transport.send(message).await.map(|_| ()).map_err(|e| MailError::Send(e.to_string()))
+        self.transport.send(message).await.map(|_| ()).map_err(|e| {
+            let kind = if e.is_permanent() {
+                "refused"
+            } else if e.is_transient() {
+                "try again later"
+            } else if e.is_timeout() {
+                "timed out"
+            } else {
+                "no connection"
+            };
+            MailError::Send(match e.status() {
+                Some(code) => format!("{kind}, code {code}"),
+                None => kind.to_string(),
+            })
+        })
     }
 }
 
@@ -94,21 +126,41 @@ impl Mailer {
 mod tests {
     use super::*;
 
+    const BASE: &str = "https://{tenant}.samtal.example.se";
+
     #[test]
     fn plaintext_smtp_only_to_this_machine() {
-        assert!(matches!(Mailer::new("smtp://mail.example.se:25", "a@b.se"), Err(MailError::Plaintext)));
-        assert!(matches!(Mailer::new("smtp://user:pw@10.0.0.5", "a@b.se"), Err(MailError::Plaintext)));
-        assert!(Mailer::new("smtp://127.0.0.1:2525", "Samtal <noreply@example.se>").is_ok());
-        assert!(Mailer::new("smtp://[::1]:25", "noreply@example.se").is_ok());
-        assert!(Mailer::new("smtp://localhost", "noreply@example.se").is_ok());
-        assert!(Mailer::new("smtps://user:pw@mail.example.se", "noreply@example.se").is_ok());
-        assert!(Mailer::new("smtp://user:pw@mail.example.se:587?tls=required", "noreply@example.se").is_ok());
-        assert!(matches!(Mailer::new("smtp://localhost", "not an address"), Err(MailError::From)));
+        let m = |url: &str, from: &str| Mailer::new(url, from, BASE);
+        assert!(matches!(m("smtp://mail.example.se:25", "a@b.se"), Err(MailError::Plaintext)));
+        assert!(matches!(m("smtp://user:pw@10.0.0.5", "a@b.se"), Err(MailError::Plaintext)));
+        // "tls=required" inside the password is not the tls setting.
+        assert!(matches!(m("smtp://u:tls=required@mail.example.se", "a@b.se"), Err(MailError::Plaintext)));
+        // A fragment that looks like a loopback host is not the host.
+        assert!(matches!(m("smtp://evil.example#@127.0.0.1", "a@b.se"), Err(MailError::Plaintext)));
+        assert!(m("smtp://127.0.0.1:2525", "Samtal <noreply@example.se>").is_ok());
+        assert!(matches!(m("smtp://127.0.0.1.evil.example", "a@b.se"), Err(MailError::Plaintext)));
+        assert!(m("smtp://[::1]:25", "noreply@example.se").is_ok());
+        assert!(m("smtp://localhost", "noreply@example.se").is_ok());
+        assert!(m("smtps://user:pw@mail.example.se", "noreply@example.se").is_ok());
+        assert!(m("smtp://user:pw@mail.example.se:587?tls=required", "noreply@example.se").is_ok());
+        assert!(matches!(m("smtp://localhost", "not an address"), Err(MailError::From)));
+    }
+
+    #[test]
+    fn links_come_from_the_configured_base_only() {
+        let ok = Mailer::new("smtp://localhost", "noreply@example.se", BASE).expect("mailer");
+        assert_eq!(ok.link("acme", "/set-password#token=x"), "https://acme.samtal.example.se/set-password#token=x");
+        let single = Mailer::new("smtp://localhost", "noreply@example.se", "https://hr.example.se/").expect("single");
+        assert_eq!(single.link("acme", "/p"), "https://hr.example.se/p");
+        for bad in ["http://{tenant}.samtal.example.se", "https://x.se/path", "https://x.se/?q=1", "not a url", "ftp://x.se"] {
+            assert!(matches!(Mailer::new("smtp://localhost", "a@b.se", bad), Err(MailError::LinkBase)), "{bad}");
+        }
+        assert!(Mailer::new("smtp://localhost", "a@b.se", "http://{tenant}.localhost:3000").is_ok());
     }
 
     #[test]
     fn errors_never_repeat_the_url() {
-        let e = Mailer::new("smtps://user:s3cret@", "noreply@example.se").err().map(|e| e.to_string()).unwrap_or_default();
+        let e = Mailer::new("smtps://user:s3cret@", "noreply@example.se", BASE).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(!e.contains("s3cret"), "{e}");
     }
 }

@@ -84,10 +84,11 @@ pub fn token_from_fragment(hash: &str) -> Option<&str> {
     hash.strip_prefix('#').unwrap_or(hash).strip_prefix("token=").filter(|t| !t.is_empty())
 }
 
-/// A one-time link an admin made: its path to hand over, and whether it was also e-mailed.
+/// A one-time link an admin made: e-mailed to its owner, or (without SMTP, or when the e-mail
+/// failed) its path for the admin to hand over — never both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkIssued {
-    pub path: String,
+    pub path: Option<String>,
     pub emailed: bool,
 }
 

@@ -106,14 +106,19 @@ impl Hasher {
         Self { permits: Arc::new(Semaphore::new(n)), threads: Arc::new(LowPriorityThreads::start(n)) }
     }
 
-    /// Runs `f` on a hashing thread once a permit is free (waiters are served in order).
+    /// Runs `f` on a hashing thread once a permit is free (waiters are served in order). The
+    /// permit travels with the job, so a caller that goes away cannot free it while the hash still
+    /// runs; a job whose caller is gone before it starts is skipped.
     async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
-        let _permit = self.permits.acquire().await.map_err(|_| HashError::Closed)?;
+        let permit = self.permits.clone().acquire_owned().await.map_err(|_| HashError::Closed)?;
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.threads
             .jobs
             .send(Box::new(move || {
-                let _ = tx.send(f());
+                let _permit = permit;
+                if !tx.is_closed() {
+                    let _ = tx.send(f());
+                }
             }))
             .map_err(|_| HashError::Closed)?;
         rx.await.map_err(|_| HashError::Hash)

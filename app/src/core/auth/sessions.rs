@@ -18,7 +18,7 @@ pub struct SessionInfo {
     pub current: bool,
 }
 
-/// The most sessions one account keeps; a new one ends the oldest beyond this.
+/// The most sessions one account keeps; a new one ends the least recently used beyond this.
 pub const MAX_PER_ACCOUNT: i64 = 20;
 
 /// Starts a session for `user_id`; returns the cookie value.
@@ -45,10 +45,10 @@ pub async fn create(
     .execute(&mut *tx)
     .await?;
     // Bounded per account, so repeated sign-ins (a script, a flood with a stolen password) cannot
-    // grow the table without end: the oldest sessions beyond the limit end.
+    // grow the table without end: the least recently used sessions beyond the limit end.
     sqlx::query(
         "DELETE FROM sessions WHERE user_id = $1 AND id_hash NOT IN \
-         (SELECT id_hash FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, id_hash DESC LIMIT $2)",
+         (SELECT id_hash FROM sessions WHERE user_id = $1 ORDER BY last_seen_at DESC, created_at DESC, id_hash DESC LIMIT $2)",
     )
     .bind(user_id)
     .bind(MAX_PER_ACCOUNT)

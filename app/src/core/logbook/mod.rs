@@ -371,7 +371,8 @@ pub async fn list(tenant: &Tenant, filter: &Filter) -> Result<Vec<StoredEvent>, 
 
 /// Quotes a CSV field (RFC 4180) and defuses spreadsheet formulas.
 fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    // Spreadsheet formula injection: these leading characters start a formula in Excel/Calc.
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
 }
 

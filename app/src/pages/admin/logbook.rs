@@ -9,7 +9,7 @@ use crate::{
         auth::Gate,
         form::{selected, value_of, Outcome, OutcomeText},
     },
-    model::{auth::Role, format::{iso_datetime_utc, percent_encode}},
+    model::{auth::Role, format::iso_datetime_utc},
 };
 
 #[component]
@@ -57,7 +57,10 @@ fn Logbook() -> impl IntoView {
         csv_href.set(None);
         export.run(logbook_csv(f.from, f.to, f.action, f.user), move |csv| {
             let lines = csv.lines().count().saturating_sub(1);
-            csv_href.set(Some(format!("data:text/csv;charset=utf-8,{}", percent_encode(&csv))));
+            if let Some(old) = csv_href.get_untracked() {
+                release_download(&old);
+            }
+            csv_href.set(download_url(&csv));
             Some(format!("{lines} events ready."))
         });
     };
@@ -150,6 +153,32 @@ fn Filters(
         </form>
     }
 }
+
+/// A `blob:` URL for the CSV: a `data:` URL would hit the browsers' 2 MB URL limit on a big
+/// export. Released when replaced.
+#[cfg(feature = "hydrate")]
+fn download_url(csv: &str) -> Option<String> {
+    use leptos::wasm_bindgen::JsValue;
+    let parts = web_sys::js_sys::Array::of1(&JsValue::from_str(csv));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
+}
+
+#[cfg(feature = "hydrate")]
+fn release_download(url: &str) {
+    let _ = web_sys::Url::revoke_object_url(url);
+}
+
+// The server never renders a download link (it appears after a click).
+#[cfg(not(feature = "hydrate"))]
+fn download_url(_csv: &str) -> Option<String> {
+    None
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn release_download(_url: &str) {}
 
 fn row(r: LogRow, names: &HashMap<String, String>) -> impl IntoView {
     let named = |who: &str| match who.strip_prefix("user:").and_then(|id| names.get(id)) {

@@ -64,7 +64,7 @@ fn Invite(on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
         let r = Role::parse(&selected(&role)).unwrap_or(Role::Employee);
         link.set(None);
         outcome.run(invite_user(value_of(&email), value_of(&name), r), move |issued| {
-            link.set(Some(full_link(&issued.path)));
+            link.set(issued.path.as_deref().map(full_link));
             on_done();
             Some(handed_out("Invited.", issued.emailed))
         });
@@ -106,7 +106,7 @@ fn OneTimeLink(link: RwSignal<Option<String>>, #[prop(into)] id: String) -> impl
 /// What to tell the admin about a new link.
 fn handed_out(done: &str, emailed: bool) -> String {
     if emailed {
-        format!("{done} The link was e-mailed; if it does not arrive, hand over the one below.")
+        format!("{done} The link was e-mailed to the person; only they can use it.")
     } else {
         format!("{done} Hand over the link below in person or through a channel you trust.")
     }
@@ -140,7 +140,7 @@ fn UserRow(user: UserView, own: bool, on_change: impl Fn() + Copy + Send + Sync 
     };
     let reset = move |_| {
         outcome.run(reset_link(id.get_value()), move |issued| {
-            link.set(Some(full_link(&issued.path)));
+            link.set(issued.path.as_deref().map(full_link));
             Some(handed_out("Reset link made; earlier links of this account stop working.", issued.emailed))
         });
     };
