@@ -12,7 +12,11 @@ pub async fn sign_in(email: String, password: String) -> Result<Me, AppError> {
         return Err(AppError::InvalidCredentials);
     }
     let origin = super::super::origin();
-    match state.auth.sign_in(&tenant, &SystemClock, &email, &password, &origin).await {
+    // Its own task: a client that disconnects mid-hash cannot cancel the attempt before it is
+    // counted and logged.
+    let (auth, t) = (state.auth.clone(), tenant.clone());
+    let attempt = tokio::spawn(async move { auth.sign_in(&t, &SystemClock, &email, &password, &origin).await });
+    match attempt.await.map_err(super::super::internal)? {
         Ok((user, cookie)) => {
             // A session that arrived with the request ends: a sign-in never reuses an id.
             if let Some(old) = super::super::session() {

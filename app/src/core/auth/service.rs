@@ -63,16 +63,17 @@ impl Auth {
             logbook::record(tenant, clock, &event).await?;
             return Err(SignInError::Throttled(wait));
         }
-        // Counted before the hash: concurrent attempts see each other, and an attempt whose
-        // client went away still counts. A success hands its count back below.
+        // The account's count goes up before the hash, so parallel guesses at one account see
+        // each other; a success clears it below. The IP's count goes up only on a failure: many
+        // people behind one office address may sign in at the same moment.
         self.throttle.failure(&account_key, now);
-        if let Some(k) = &ip_key {
-            self.throttle.failure(k, now);
-        }
         let user = users::by_email(tenant, email).await?;
         let hash = user.as_ref().filter(|u| u.status == users::Status::Active).and_then(|u| u.password_hash.as_deref());
         let verified = self.hasher.verify(password, hash).await.map_err(AuthError::from)?;
         let Some(user) = user.filter(|_| verified.ok) else {
+            if let Some(k) = &ip_key {
+                self.throttle.failure(k, now);
+            }
             let mut event = Event::new(Actor::System, Action::AuthSignInFailed, Outcome::Failure).origin(origin.clone());
             if let Some(u) = users::by_email(tenant, email).await? {
                 event = event.target(TargetType::User, u.log_id());
@@ -81,9 +82,6 @@ impl Auth {
             return Err(SignInError::Invalid);
         };
         self.throttle.success(&account_key);
-        if let Some(k) = &ip_key {
-            self.throttle.forgive(k, now);
-        }
         if verified.needs_rehash {
             let new_hash = self.hasher.hash(password).await.map_err(AuthError::from)?;
             users::upgrade_hash(tenant, &user, &new_hash).await?;

@@ -49,21 +49,6 @@ impl Throttle {
         e.next_allowed = next_allowed(&e.failures);
     }
 
-    /// Takes back one failure counted at `at` (sign-in counts an attempt before it knows the
-    /// outcome, so a success hands its own count back).
-    pub fn forgive(&self, key: &str, at: i64) {
-        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let Some(e) = map.get_mut(key) else { return };
-        if let Some(pos) = e.failures.iter().rposition(|&t| t == at) {
-            e.failures.remove(pos);
-        }
-        if e.failures.is_empty() {
-            map.remove(key);
-        } else {
-            e.next_allowed = next_allowed(&e.failures);
-        }
-    }
-
     pub fn success(&self, key: &str) {
         self.entries.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
     }
@@ -104,21 +89,6 @@ mod tests {
         assert_eq!(t.check("b", now), Ok(()), "other keys are not affected");
         t.success("a");
         assert_eq!(t.check("a", now), Ok(()));
-    }
-
-    #[test]
-    fn a_success_takes_back_only_its_own_count() {
-        let t = Throttle::default();
-        for i in 0..FREE_FAILURES as i64 {
-            t.failure("ip", i);
-        }
-        t.failure("ip", 100);
-        assert!(t.check("ip", 100).is_err(), "six failures make a wait");
-        t.forgive("ip", 100);
-        assert_eq!(t.check("ip", 100), Ok(()), "the forgiven attempt no longer counts");
-        t.failure("ip", 200);
-        assert!(t.check("ip", 200).is_err(), "the five earlier failures still count");
-        t.forgive("nobody", 1);
     }
 
     #[test]
