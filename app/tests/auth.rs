@@ -45,6 +45,10 @@ async fn an_account_keeps_at_most_twenty_sessions(b: Backend) {
         let alive = sessions::load(&f.t, c, f.auth.limits, cookie).await.expect("load").is_some();
         assert_eq!(alive, i >= 5, "session {i}");
     }
+    let log = logbook::list(&f.t, &Filter::default()).await.expect("log");
+    let evicted: Vec<_> = log.iter().filter(|e| e.action == "auth.session.evicted").collect();
+    assert_eq!(evicted.len(), 5, "each ended session is logged");
+    assert!(evicted.iter().all(|e| e.target_id.as_deref() == Some(f.user.id.as_str())));
     f.env.cleanup().await;
 }
 

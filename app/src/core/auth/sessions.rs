@@ -5,7 +5,11 @@ use std::net::IpAddr;
 use sqlx::Row;
 
 use super::{random_token, token_hash, users, AuthError, SessionLimits};
-use crate::core::{clock::Clock, tenancy::Tenant};
+use crate::core::{
+    clock::Clock,
+    logbook::{Action, Actor, Event, Outcome, TargetType},
+    tenancy::Tenant,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SessionInfo {
@@ -45,15 +49,24 @@ pub async fn create(
     .execute(&mut *tx)
     .await?;
     // Bounded per account, so repeated sign-ins (a script, a flood with a stolen password) cannot
-    // grow the table without end: the least recently used sessions beyond the limit end.
-    sqlx::query(
+    // grow the table without end: the least recently used sessions beyond the limit end, logged.
+    let evicted = sqlx::query(
         "DELETE FROM sessions WHERE user_id = $1 AND id_hash NOT IN \
          (SELECT id_hash FROM sessions WHERE user_id = $1 ORDER BY last_seen_at DESC, created_at DESC, id_hash DESC LIMIT $2)",
     )
     .bind(user_id)
     .bind(MAX_PER_ACCOUNT)
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if evicted > 0 {
+        let mut event = Event::new(Actor::System, Action::AuthSessionEvicted, Outcome::Success);
+        // Account ids are ours (random hex), so this always holds.
+        if let Ok(id) = crate::core::logbook::Id::parse(user_id) {
+            event = event.target(TargetType::User, id);
+        }
+        crate::core::logbook::append(&mut tx, tenant, clock, &event).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }

@@ -60,6 +60,7 @@ string_enum!(
         AuthThrottled => "auth.sign_in.throttled",
         AuthPasswordChanged => "auth.password.changed",
         AuthSessionRevoked => "auth.session.revoked",
+        AuthSessionEvicted => "auth.session.evicted",
         AuthResetLinkIssued => "auth.reset_link.issued",
         AuthCsrfRejected => "auth.csrf.rejected",
         AuthAccessDenied => "auth.access.denied",
