@@ -40,12 +40,6 @@ mod server_side {
         use_context::<Option<CurrentSession>>().flatten()
     }
 
-    pub fn status(code: http::StatusCode) {
-        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-            r.set_status(code);
-        }
-    }
-
     /// Client IP, user agent and request id for the logbook.
     pub fn origin() -> Origin {
         let Some(parts) = use_context::<http::request::Parts>() else { return Origin::default() };
@@ -57,19 +51,15 @@ mod server_side {
         Origin::new(ip, header("user-agent"), header("x-request-id")).unwrap_or_default()
     }
 
-    /// The guard every server function calls with what it needs. A refusal answers 401 or 403,
-    /// is logged, and changes nothing.
+    /// The guard every server function calls with what it needs. A refusal is logged and changes
+    /// nothing; its status (401/403) comes from `AppError::status`, like every error's.
     pub async fn require(need: guard::Need<'_>) -> Result<(Tenant, User), AppError> {
         let tenant = tenant()?;
         let current = session();
         match guard::require(current.as_ref().map(|s| &s.user), need) {
             Ok(user) => Ok((tenant, user.clone())),
-            Err(guard::Denied::NotSignedIn) => {
-                status(http::StatusCode::UNAUTHORIZED);
-                Err(AppError::NotSignedIn)
-            }
+            Err(guard::Denied::NotSignedIn) => Err(AppError::NotSignedIn),
             Err(guard::Denied::Forbidden) => {
-                status(http::StatusCode::FORBIDDEN);
                 let user = current.map(|s| s.user);
                 let actor = user.as_ref().map(User::actor).unwrap_or(logbook::Actor::System);
                 let event = Event::new(actor, Action::AuthAccessDenied, Outcome::Denied).origin(origin());
@@ -93,27 +83,38 @@ mod server_side {
             .ok_or_else(|| AppError::Invalid("There is no such account.".into()))
     }
 
-    /// A new one-time link: e-mailed to the account's owner when SMTP is configured — then the
-    /// admin does not see it (least privilege: an admin could otherwise sign in as anyone) — and
-    /// otherwise returned for the admin to hand over. A failed e-mail is logged (account id and
-    /// SMTP code, never the address) and the link is returned instead.
+    /// Issues a one-time link for `user` (earlier unused ones stop working), logs it, and delivers
+    /// it: e-mailed to the account's owner when SMTP is configured — then the admin does not see
+    /// it (least privilege: an admin could otherwise sign in as anyone) — and otherwise returned
+    /// for the admin to hand over. A failed e-mail is logged (account id and SMTP code, never the
+    /// address) and the link is returned instead.
     pub async fn hand_out_link(
         tenant: &Tenant,
+        admin: &User,
         user: &User,
-        token: &str,
-        what: crate::core::mail::LinkMail,
-    ) -> crate::model::auth::LinkIssued {
-        let path = crate::model::auth::set_password_path(token);
+        purpose: crate::core::auth::tokens::Purpose,
+    ) -> Result<crate::model::auth::LinkIssued, AppError> {
+        use crate::core::auth::tokens::{self, Purpose};
+        let token = tokens::issue(tenant, &SystemClock, user, purpose).await.map_err(internal)?;
+        let action = match purpose {
+            Purpose::Invite => Action::UserInvited,
+            Purpose::Reset => Action::AuthResetLinkIssued,
+        };
+        let event = Event::new(admin.actor(), action, Outcome::Success)
+            .target(logbook::TargetType::User, user.log_id())
+            .origin(origin());
+        logbook::record(tenant, &SystemClock, &event).await.map_err(internal)?;
+        let path = crate::model::auth::set_password_path(&token);
         let Some(mailer) = state().ok().and_then(|s| s.mailer) else {
-            return crate::model::auth::LinkIssued { path: Some(path), emailed: false };
+            return Ok(crate::model::auth::LinkIssued { path: Some(path), emailed: false });
         };
         let org = crate::core::organisation::name(tenant).await.ok().flatten().unwrap_or_default();
         let link = mailer.link(tenant.slug().as_str(), &path);
-        match mailer.send_link(&user.email, &user.display_name, &org, &link, what).await {
-            Ok(()) => crate::model::auth::LinkIssued { path: None, emailed: true },
+        match mailer.send_link(&user.email, &user.display_name, &org, &link, purpose).await {
+            Ok(()) => Ok(crate::model::auth::LinkIssued { path: None, emailed: true }),
             Err(e) => {
                 tracing::error!(error = %e, user = %user.id, "could not e-mail a one-time link");
-                crate::model::auth::LinkIssued { path: Some(path), emailed: false }
+                Ok(crate::model::auth::LinkIssued { path: Some(path), emailed: false })
             }
         }
     }

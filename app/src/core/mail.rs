@@ -1,6 +1,7 @@
 //! E-mailing one-time links, when an SMTP server is configured (optional: without one, admins
 //! hand links over themselves). The SMTP URL holds a password, so it comes from the environment
 //! only and never appears in a log line or an error.
+use crate::core::auth::tokens::Purpose;
 use lettre::{
     message::{header::ContentType, Mailbox},
     transport::smtp::AsyncSmtpTransport,
@@ -25,13 +26,6 @@ pub enum MailError {
     /// Only the kind and the SMTP code: the server's own words may repeat the recipient's address.
     #[error("the SMTP server did not take the message ({0})")]
     Send(String),
-}
-
-/// What a link is for: the subject and first line of the e-mail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkMail {
-    Invite,
-    Reset,
 }
 
 pub struct Mailer {
@@ -80,15 +74,16 @@ impl Mailer {
         format!("{}{path}", self.link_base.replace("{tenant}", slug))
     }
 
-    /// Sends `link` to `to`. The text names the organisation and the person, nothing else.
-    pub async fn send_link(&self, to: &str, name: &str, organisation: &str, link: &str, what: LinkMail) -> Result<(), MailError> {
+    /// Sends `link` to `to`; `what` picks the subject and first line. The text names the
+    /// organisation and the person, nothing else.
+    pub async fn send_link(&self, to: &str, name: &str, organisation: &str, link: &str, what: Purpose) -> Result<(), MailError> {
         let to = Mailbox::new(Some(name.to_string()), to.parse().map_err(|_| MailError::To)?);
         let (subject, intro) = match what {
-            LinkMail::Invite => (
+            Purpose::Invite => (
                 format!("Your Samtal account at {organisation}"),
                 format!("You have been invited to Samtal at {organisation}. Choose your password here:"),
             ),
-            LinkMail::Reset => (
+            Purpose::Reset => (
                 format!("Set a new Samtal password for {organisation}"),
                 format!("A new password was requested for your Samtal account at {organisation}. Choose it here:"),
             ),

@@ -27,14 +27,8 @@ pub async fn sign_in(email: String, password: String) -> Result<Me, AppError> {
             opts.append_header(http::header::SET_COOKIE, value);
             Ok(Me { user_id: user.id, display_name: user.display_name, role: user.role })
         }
-        Err(SignInError::Invalid) => {
-            super::super::status(http::StatusCode::UNAUTHORIZED);
-            Err(AppError::InvalidCredentials)
-        }
-        Err(SignInError::Throttled(seconds)) => {
-            super::super::status(http::StatusCode::TOO_MANY_REQUESTS);
-            Err(AppError::Throttled { seconds })
-        }
+        Err(SignInError::Invalid) => Err(AppError::InvalidCredentials),
+        Err(SignInError::Throttled(seconds)) => Err(AppError::Throttled { seconds }),
         Err(SignInError::Internal(e)) => Err(super::super::internal(e)),
     }
 }

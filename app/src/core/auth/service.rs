@@ -70,16 +70,19 @@ impl Auth {
         let user = users::by_email(tenant, email).await?;
         let hash = user.as_ref().filter(|u| u.status == users::Status::Active).and_then(|u| u.password_hash.as_deref());
         let verified = self.hasher.verify(password, hash).await.map_err(AuthError::from)?;
-        let Some(user) = user.filter(|_| verified.ok) else {
-            if let Some(k) = &ip_key {
-                self.throttle.failure(k, now);
+        let user = match user {
+            Some(u) if verified.ok => u,
+            known => {
+                if let Some(k) = &ip_key {
+                    self.throttle.failure(k, now);
+                }
+                let mut event = Event::new(Actor::System, Action::AuthSignInFailed, Outcome::Failure).origin(origin.clone());
+                if let Some(u) = &known {
+                    event = event.target(TargetType::User, u.log_id());
+                }
+                logbook::record(tenant, clock, &event).await?;
+                return Err(SignInError::Invalid);
             }
-            let mut event = Event::new(Actor::System, Action::AuthSignInFailed, Outcome::Failure).origin(origin.clone());
-            if let Some(u) = users::by_email(tenant, email).await? {
-                event = event.target(TargetType::User, u.log_id());
-            }
-            logbook::record(tenant, clock, &event).await?;
-            return Err(SignInError::Invalid);
         };
         self.throttle.success(&account_key);
         if verified.needs_rehash {

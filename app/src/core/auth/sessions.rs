@@ -80,21 +80,22 @@ pub async fn load(
     cookie: &str,
 ) -> Result<Option<users::User>, AuthError> {
     let hash = token_hash(cookie);
-    let row = sqlx::query("SELECT user_id, created_at, last_seen_at FROM sessions WHERE id_hash = $1")
-        .bind(&hash)
-        .fetch_optional(tenant.db().pool())
-        .await?;
+    // One query per request: the session and its account together.
+    let row = sqlx::query(&format!(
+        "SELECT s.created_at AS session_created, s.last_seen_at AS session_seen, {} \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+        users::COLS
+    ))
+    .bind(&hash)
+    .fetch_optional(tenant.db().pool())
+    .await?;
     let Some(row) = row else { return Ok(None) };
-    let (user_id, created, seen): (String, i64, i64) =
-        (row.try_get("user_id")?, row.try_get("created_at")?, row.try_get("last_seen_at")?);
+    let (created, seen): (i64, i64) = (row.try_get("session_created")?, row.try_get("session_seen")?);
+    let user = users::row_to_user(&row)?;
     let now = clock.now_ms();
-    if now - seen > limits.idle.as_millis() as i64 || now - created > limits.absolute.as_millis() as i64 {
-        delete(tenant, cookie).await?;
-        return Ok(None);
-    }
-    let Some(user) = users::by_id(tenant, &user_id).await? else { return Ok(None) };
-    if user.status != users::Status::Active {
-        delete(tenant, cookie).await?;
+    let expired = now - seen > limits.idle.as_millis() as i64 || now - created > limits.absolute.as_millis() as i64;
+    if expired || user.status != users::Status::Active {
+        delete_hash(tenant, &hash).await?;
         return Ok(None);
     }
     // Writing on every request would serialise reads on SQLite; a minute's precision is enough
@@ -110,8 +111,12 @@ pub async fn load(
 }
 
 pub async fn delete(tenant: &Tenant, cookie: &str) -> Result<(), AuthError> {
+    delete_hash(tenant, &token_hash(cookie)).await
+}
+
+async fn delete_hash(tenant: &Tenant, hash: &str) -> Result<(), AuthError> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-        .bind(token_hash(cookie))
+        .bind(hash)
         .execute(tenant.db().pool())
         .await?;
     Ok(())

@@ -44,7 +44,7 @@ pub fn normalize_email(email: &str) -> Result<String, AuthError> {
     if ok { Ok(e) } else { Err(AuthError::InvalidEmail) }
 }
 
-fn row_to_user(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
+pub(super) fn row_to_user(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
     let role: String = r.try_get("role")?;
     let status: String = r.try_get("status")?;
     Ok(User {
@@ -57,7 +57,8 @@ fn row_to_user(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
     })
 }
 
-const COLS: &str = "id, email, display_name, role, status, password_hash";
+/// The account columns, unambiguous next to `sessions` too (sessions load both in one query).
+pub(super) const COLS: &str = "id, email, display_name, role, status, password_hash";
 
 pub async fn by_email(tenant: &Tenant, email: &str) -> Result<Option<User>, AuthError> {
     let Ok(norm) = normalize_email(email) else { return Ok(None) };
