@@ -24,10 +24,9 @@ async fn main() {
     let events = arg("--events", 10_000);
     let writers = arg("--writers", 32);
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        let env = TestEnv::with(backend, |c| {
-            c.tenant_limits = PoolLimits { max_connections: 8, ..PoolLimits::default() }
-        })
-        .await;
+        let env =
+            TestEnv::with(backend, |c| c.tenant_limits = PoolLimits { max_connections: 8, ..PoolLimits::default() })
+                .await;
         let slug = Slug::parse("bench").expect("slug");
         env.tenancy.create_tenant(&slug, "Bench AB", env.target()).await.expect("create");
         let tenant = env.tenancy.open_active(&slug).await.expect("open");

@@ -1,10 +1,10 @@
 //! The error type every server function returns. It crosses the wire as JSON, so the browser gets
 //! the same typed value the server produced; its `Display` is the plain sentence the UI shows.
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -53,12 +53,10 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => {
-                AppError::Unreachable
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => AppError::Unreachable,
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) | ServerFnErrorErr::Serialization(_) => {
+                AppError::BadRequest
             }
-            ServerFnErrorErr::Args(_)
-            | ServerFnErrorErr::MissingArg(_)
-            | ServerFnErrorErr::Serialization(_) => AppError::BadRequest,
             _ => AppError::Internal,
         }
     }
@@ -83,9 +81,7 @@ mod tests {
 
     #[test]
     fn internal_errors_leak_no_detail() {
-        let e = AppError::from_server_fn_error(ServerFnErrorErr::ServerError(
-            "secret path /var/lib/x".into(),
-        ));
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::ServerError("secret path /var/lib/x".into()));
         assert!(!e.to_string().contains("/var/lib"));
     }
 

@@ -18,7 +18,6 @@ use app::{
     model::slug::Slug,
 };
 
-
 on_both_backends!(
     wrong_password_unknown_and_disabled_accounts_look_the_same,
     every_sign_in_gets_a_new_session_id,
@@ -92,7 +91,10 @@ async fn wrong_password_unknown_and_disabled_accounts_look_the_same(b: Backend) 
     // The address is case-insensitive.
     assert!(f.auth.sign_in(&f.t, c, " ANNA@example.SE ", PW, &origin("10.0.0.3")).await.is_ok());
     users::set_enabled(&f.t, c, Actor::System, &f.user, false).await.expect("disable");
-    assert!(matches!(f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.4")).await, Err(SignInError::Invalid)));
+    assert!(matches!(
+        f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.4")).await,
+        Err(SignInError::Invalid)
+    ));
     let log = logbook::list(&f.t, &Filter::default()).await.expect("log");
     let actions: Vec<_> = log.iter().map(|e| e.action.as_str()).collect();
     assert!(actions.contains(&"auth.sign_in.failed") && actions.contains(&"auth.sign_in.succeeded"), "{actions:?}");
@@ -111,7 +113,8 @@ async fn every_sign_in_gets_a_new_session_id(b: Backend) {
     let (_, two) = f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.1")).await.expect("two");
     assert_ne!(one, two);
     assert!(one.len() >= 43, "256-bit id");
-    let stored: Vec<String> = sqlx::query_scalar("SELECT id_hash FROM sessions").fetch_all(f.t.db().pool()).await.expect("rows");
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT id_hash FROM sessions").fetch_all(f.t.db().pool()).await.expect("rows");
     assert!(!stored.contains(&one) && !stored.contains(&two), "cookie values are stored in clear");
     f.env.cleanup().await;
 }

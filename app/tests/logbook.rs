@@ -2,7 +2,7 @@
 use app::on_both_backends;
 use app::{
     core::{
-        clock::{ManualClock, SystemClock, DAY_MS, now_ms},
+        clock::{now_ms, ManualClock, SystemClock, DAY_MS},
         db::Backend,
         logbook::{self, Action, Actor, Event, Filter, Id, Outcome, Problem, Retention, TargetType},
         organisation::{self, OrganisationError},
@@ -11,7 +11,6 @@ use app::{
     },
     model::slug::Slug,
 };
-
 
 on_both_backends!(
     appends_chain_and_verify,
@@ -51,18 +50,18 @@ async fn tamper(b: Backend, t: &Tenant, sql: &str) {
     let pool = t.db().pool();
     match b {
         Backend::Sqlite => {
+            sqlx::raw_sql(&format!("DROP TRIGGER logbook_no_update; DROP TRIGGER logbook_no_delete; {sql}"))
+                .execute(pool)
+                .await
+                .expect("tamper");
+        }
+        Backend::Postgres => {
             sqlx::raw_sql(&format!(
-                "DROP TRIGGER logbook_no_update; DROP TRIGGER logbook_no_delete; {sql}"
+                "ALTER TABLE logbook DISABLE TRIGGER USER; {sql}; ALTER TABLE logbook ENABLE TRIGGER USER"
             ))
             .execute(pool)
             .await
             .expect("tamper");
-        }
-        Backend::Postgres => {
-            sqlx::raw_sql(&format!("ALTER TABLE logbook DISABLE TRIGGER USER; {sql}; ALTER TABLE logbook ENABLE TRIGGER USER"))
-                .execute(pool)
-                .await
-                .expect("tamper");
         }
     }
 }
@@ -72,9 +71,8 @@ async fn appends_chain_and_verify(b: Backend) {
     fill(&t, 20).await;
     let r = logbook::verify(&t).await.expect("verify");
     assert_eq!((r.checked, r.head_seq, r.problem), (20, 20, None));
-    let views = logbook::list(&t, &Filter { action: Some(Action::TalkNoteViewed), ..Filter::default() })
-        .await
-        .expect("list");
+    let views =
+        logbook::list(&t, &Filter { action: Some(Action::TalkNoteViewed), ..Filter::default() }).await.expect("list");
     assert_eq!(views.len(), 19);
     assert_eq!(views[0].actor, "user:u1");
     assert_eq!(views[0].target_id.as_deref(), Some("talk2"));
@@ -119,8 +117,13 @@ async fn detects_an_inserted_event(b: Backend) {
     // Appended past the head without the key.
     let (env2, t2) = setup(b).await;
     fill(&t2, 4).await;
-    tamper(b, &t2, "INSERT INTO logbook (seq, at_ms, actor, action, outcome, mac) \
-         SELECT 5, at_ms, actor, action, outcome, mac FROM logbook WHERE seq = 4").await;
+    tamper(
+        b,
+        &t2,
+        "INSERT INTO logbook (seq, at_ms, actor, action, outcome, mac) \
+         SELECT 5, at_ms, actor, action, outcome, mac FROM logbook WHERE seq = 4",
+    )
+    .await;
     assert_eq!(logbook::verify(&t2).await.expect("verify").problem, Some(Problem::Inserted { seq: 5 }));
     env.cleanup().await;
     env2.cleanup().await;
@@ -130,7 +133,11 @@ async fn triggers_refuse_update_and_delete(b: Backend) {
     let (env, t) = setup(b).await;
     fill(&t, 3).await;
     let pool = t.db().pool();
-    for sql in ["UPDATE logbook SET actor = 'system' WHERE seq = 2", "DELETE FROM logbook WHERE seq = 2", "DELETE FROM logbook"] {
+    for sql in [
+        "UPDATE logbook SET actor = 'system' WHERE seq = 2",
+        "DELETE FROM logbook WHERE seq = 2",
+        "DELETE FROM logbook",
+    ] {
         let err = sqlx::query(sql).execute(pool).await.expect_err(sql);
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
@@ -206,8 +213,13 @@ async fn a_checkpoint_without_a_logged_prune_is_caught(b: Backend) {
     let (env, t) = setup(b).await;
     fill(&t, 5).await;
     // Someone deletes the first two events and forges a checkpoint from the stored MAC.
-    tamper(b, &t, "INSERT INTO logbook_checkpoint (id, seq, mac) SELECT 1, seq, mac FROM logbook WHERE seq = 2; \
-                   DELETE FROM logbook WHERE seq <= 2").await;
+    tamper(
+        b,
+        &t,
+        "INSERT INTO logbook_checkpoint (id, seq, mac) SELECT 1, seq, mac FROM logbook WHERE seq = 2; \
+                   DELETE FROM logbook WHERE seq <= 2",
+    )
+    .await;
     assert_eq!(logbook::verify(&t).await.expect("verify").problem, Some(Problem::UnattestedCheckpoint { seq: 2 }));
     env.cleanup().await;
 }

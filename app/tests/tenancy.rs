@@ -9,9 +9,7 @@ use app::{
         db::{migrations, quote_ident, Backend, Db, DbError, PoolLimits},
         logbook::Actor,
         organisation,
-        tenancy::{
-            provision::StorageTarget, ResolveError, TenancyError, TenantStatus,
-        },
+        tenancy::{provision::StorageTarget, ResolveError, TenancyError, TenantStatus},
         testkit::{admin, TestEnv},
     },
     model::slug::Slug,
@@ -20,7 +18,6 @@ use app::{
 fn slug(s: &str) -> Slug {
     Slug::parse(s).expect("slug")
 }
-
 
 on_both_backends!(
     tenants_see_only_their_own_data,
@@ -215,11 +212,19 @@ async fn migrate_reports_a_broken_tenant_and_migrates_the_rest(b: Backend) {
     assert_eq!((report.up_to_date, report.migrated.len(), report.failed.len()), (3, 0, 0));
     match b {
         Backend::Sqlite => {
-            std::fs::write(env.dir.path().join("tenants/broken.db"), b"not a database at all, padded to look like one".repeat(100)).expect("break");
+            std::fs::write(
+                env.dir.path().join("tenants/broken.db"),
+                b"not a database at all, padded to look like one".repeat(100),
+            )
+            .expect("break");
         }
         Backend::Postgres => {
             t.pools().close_all().await;
-            admin(&format!("DROP DATABASE {} WITH (FORCE)", quote_ident(&format!("{}broken", env.config.pg_db_prefix)))).await;
+            admin(&format!(
+                "DROP DATABASE {} WITH (FORCE)",
+                quote_ident(&format!("{}broken", env.config.pg_db_prefix))
+            ))
+            .await;
         }
     }
     let seen = std::sync::Mutex::new(Vec::new());
@@ -241,18 +246,12 @@ async fn migrations_are_idempotent_and_edits_are_refused(b: Backend) {
         .execute(db.pool())
         .await
         .expect("tamper");
-    assert!(matches!(
-        migrations::run(db, migrations::TENANT).await,
-        Err(DbError::MigrationChanged { version: 1, .. })
-    ));
+    assert!(matches!(migrations::run(db, migrations::TENANT).await, Err(DbError::MigrationChanged { version: 1, .. })));
     sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (999, 'future', 'x', 0)")
         .execute(db.pool())
         .await
         .expect("future");
-    assert!(matches!(
-        migrations::run(db, migrations::TENANT).await,
-        Err(DbError::SchemaTooNew { found: 999, .. })
-    ));
+    assert!(matches!(migrations::run(db, migrations::TENANT).await, Err(DbError::SchemaTooNew { found: 999, .. })));
     env.cleanup().await;
 }
 
@@ -268,8 +267,10 @@ async fn restart_keeps_everything(b: Backend) {
 
     let again = app::core::tenancy::Tenancy::open(env.config.clone()).await.expect("reopen");
     let list = again.catalog().list().await.expect("list");
-    assert_eq!(list.iter().map(|r| (r.slug.as_str(), r.status)).collect::<Vec<_>>(),
-        vec![("acme", TenantStatus::Active), ("beta", TenantStatus::Disabled)]);
+    assert_eq!(
+        list.iter().map(|r| (r.slug.as_str(), r.status)).collect::<Vec<_>>(),
+        vec![("acme", TenantStatus::Active), ("beta", TenantStatus::Disabled)]
+    );
     let acme = again.open_active(&slug("acme")).await.expect("open");
     assert_eq!(organisation::name(&acme).await.expect("read").as_deref(), Some("Acme Renamed AB"));
     again.pools().close_all().await;

@@ -43,7 +43,13 @@ async fn sign_in(client: &mut Client, i: usize) -> common::Reply {
 
 /// Page clients load GET /account and my_sessions in turn for `seconds`, each `rate` times a
 /// second (0: back to back, which saturates the CPU by itself).
-async fn page_load(port: u16, clients: usize, rate: usize, stop: Arc<AtomicBool>, seconds: Option<u64>) -> (Vec<Duration>, Vec<Duration>, Duration) {
+async fn page_load(
+    port: u16,
+    clients: usize,
+    rate: usize,
+    stop: Arc<AtomicBool>,
+    seconds: Option<u64>,
+) -> (Vec<Duration>, Vec<Duration>, Duration) {
     let start = Instant::now();
     let tasks: Vec<_> = (0..clients)
         .map(|c| {
@@ -64,7 +70,10 @@ async fn page_load(port: u16, clients: usize, rate: usize, stop: Arc<AtomicBool>
                     }
                     let r = client.get("bench", "/account", Some(&cookie)).await;
                     assert_eq!(r.status, 200, "{}", r.head);
-                    assert!(String::from_utf8_lossy(&r.body).contains("Where you are signed in"), "not the signed-in page");
+                    assert!(
+                        String::from_utf8_lossy(&r.body).contains("Where you are signed in"),
+                        "not the signed-in page"
+                    );
                     pages.push(r.took);
                     let r = client.post("bench", "/api/auth/my_sessions", "", Some(&cookie)).await;
                     assert_eq!(r.status, 200, "{}", r.head);
@@ -109,7 +118,14 @@ async fn main() {
     times.sort();
     let per_hash = times[times.len() / 2];
     let bound = cores as f64 / per_hash.as_secs_f64();
-    println!("page load: {page_clients} clients, {} each", if page_rate == 0 { "back to back".to_string() } else { format!("{page_rate} GET /account + {page_rate} my_sessions per second") });
+    println!(
+        "page load: {page_clients} clients, {} each",
+        if page_rate == 0 {
+            "back to back".to_string()
+        } else {
+            format!("{page_rate} GET /account + {page_rate} my_sessions per second")
+        }
+    );
     println!(
         "argon2id verify: median {:.1} ms on one thread; {cores} cores → bound {bound:.1} sign-ins/s",
         per_hash.as_secs_f64() * 1e3
@@ -123,9 +139,16 @@ async fn main() {
     tenancy.create_tenant(&slug, "Bench AB", StorageTarget::Sqlite).await.expect("create");
     let t = tenancy.open_active(&slug).await.expect("open");
     for i in (0..flood).chain(10_000..10_000 + page_clients) {
-        let u = users::create(&t, &SystemClock, Actor::System, &format!("u{i}@bench.example"), &format!("User {i}"), Role::Employee)
-            .await
-            .expect("user");
+        let u = users::create(
+            &t,
+            &SystemClock,
+            Actor::System,
+            &format!("u{i}@bench.example"),
+            &format!("User {i}"),
+            Role::Employee,
+        )
+        .await
+        .expect("user");
         users::set_password(&t, &SystemClock, &hasher, &u, PW).await.expect("password");
     }
 

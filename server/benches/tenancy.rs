@@ -100,13 +100,7 @@ async fn main() {
     let n = tenants;
     let cold_requests = n.min(requests);
     let per = (cold_requests / concurrency).max(1);
-    let (lat, wall) = load(
-        port,
-        concurrency,
-        per,
-        Arc::new(move |c, i| format!("t{}", (i * 32 + c) % n)),
-    )
-    .await;
+    let (lat, wall) = load(port, concurrency, per, Arc::new(move |c, i| format!("t{}", (i * 32 + c) % n))).await;
     report("cold: every request opens a tenant pool", lat, wall);
     println!("pools connected so far: {}", tenancy.pools().connects());
 

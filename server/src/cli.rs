@@ -336,11 +336,8 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         create_demo_accounts(&tenancy, &demo, &args.storage.data_dir).await?;
         tracing::info!("created the demo tenant");
     }
-    let http_config = http::HttpConfig {
-        addr: args.addr,
-        site_root: args.site_root,
-        max_body_bytes: args.max_body_bytes,
-    };
+    let http_config =
+        http::HttpConfig { addr: args.addr, site_root: args.site_root, max_body_bytes: args.max_body_bytes };
     let mut state = app::core::state::AppState::new(tenancy.clone());
     if let Ok(url) = std::env::var("SAMTAL_SMTP_URL") {
         let need = |what: &str| CliError::Usage(format!("SAMTAL_SMTP_URL is set, so {what} is needed too"));
@@ -350,8 +347,7 @@ async fn serve(args: ServeArgs) -> Result<(), CliError> {
         say!("One-time links are e-mailed as {from}.");
     }
     let router = http::router(&http_config, state);
-    let listener = http::bind(http_config.addr)
-        .map_err(|source| CliError::Bind { addr: http_config.addr, source })?;
+    let listener = http::bind(http_config.addr).map_err(|source| CliError::Bind { addr: http_config.addr, source })?;
     let local = listener.local_addr().map_err(CliError::Serve)?;
     let reaper = jobs::spawn_pool_reaper(tenancy.clone());
     let pruner = jobs::spawn_logbook_pruner(tenancy.clone(), retention);
@@ -429,11 +425,8 @@ async fn set_enabled(slug: &str, storage: &StorageArgs, enable: bool) -> Result<
 async fn open_any(slug: &str, storage: &StorageArgs) -> Result<app::core::tenancy::Tenant, CliError> {
     let slug = Slug::parse(slug)?;
     let tenancy = Tenancy::open(storage.config(false)?).await?;
-    let record = tenancy
-        .catalog()
-        .get(&slug)
-        .await?
-        .ok_or_else(|| CliError::Tenancy(TenancyError::NotFound(slug.clone())))?;
+    let record =
+        tenancy.catalog().get(&slug).await?.ok_or_else(|| CliError::Tenancy(TenancyError::NotFound(slug.clone())))?;
     Ok(tenancy.connect(&record).await.map_err(TenancyError::Storage)?)
 }
 
@@ -474,7 +467,13 @@ async fn logbook_cmd(cmd: LogbookCommand) -> Result<(), CliError> {
             };
             let from_ms = since.map(|s| date_ms("--since", &s)).transpose()?;
             let t = open_any(&tenant, &storage).await?;
-            let filter = Filter { from_ms, action, limit: Some(limit.clamp(1, 10_000)), newest_first: true, ..Filter::default() };
+            let filter = Filter {
+                from_ms,
+                action,
+                limit: Some(limit.clamp(1, 10_000)),
+                newest_first: true,
+                ..Filter::default()
+            };
             let mut events = logbook::list(&t, &filter).await?;
             events.reverse();
             for e in &events {
@@ -496,7 +495,8 @@ async fn logbook_cmd(cmd: LogbookCommand) -> Result<(), CliError> {
                 return Err(CliError::Usage("--to must be after --from".into()));
             }
             let t = open_any(&tenant, &storage).await?;
-            let events = logbook::list(&t, &Filter { from_ms: Some(from_ms), to_ms: Some(to_ms), ..Filter::default() }).await?;
+            let events =
+                logbook::list(&t, &Filter { from_ms: Some(from_ms), to_ms: Some(to_ms), ..Filter::default() }).await?;
             // Logged before the data leaves, like any read of sensitive data.
             // The period, as an id: 20261101-20261201.
             let period = format!("{}-{}", from.replace('-', ""), to.replace('-', ""));
@@ -527,7 +527,8 @@ async fn user_cmd(cmd: UserCommand) -> Result<(), CliError> {
     let base = url.unwrap_or_else(|| format!("http://{tenant_slug}.localhost:3000"));
     let (user, purpose) = match cmd {
         UserCommand::Create { email, name, role, .. } => {
-            let role = Role::parse(&role).ok_or_else(|| CliError::Usage("--role must be admin, manager or employee".into()))?;
+            let role = Role::parse(&role)
+                .ok_or_else(|| CliError::Usage("--role must be admin, manager or employee".into()))?;
             (users::create(&t, &SystemClock, Actor::System, &email, &name, role).await?, tokens::Purpose::Invite)
         }
         UserCommand::Reset { email, .. } => {
@@ -575,7 +576,11 @@ async fn create_demo_accounts(tenancy: &Tenancy, slug: &Slug, data_dir: &std::pa
 }
 
 fn backend_of(storage_url: &str) -> &'static str {
-    if storage_url.starts_with("sqlite:") { "sqlite" } else { "postgres" }
+    if storage_url.starts_with("sqlite:") {
+        "sqlite"
+    } else {
+        "postgres"
+    }
 }
 
 async fn migrate(args: MigrateArgs) -> Result<(), CliError> {
@@ -608,7 +613,11 @@ async fn migrate(args: MigrateArgs) -> Result<(), CliError> {
     for (slug, error) in &report.failed {
         println!("  FAILED   {slug}: {error}");
     }
-    if report.failed.is_empty() { Ok(()) } else { Err(CliError::MigrateFailed(report.failed.len(), total)) }
+    if report.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::MigrateFailed(report.failed.len(), total))
+    }
 }
 
 /// Registers for Ctrl-C and SIGTERM now (so a signal that arrives right after start-up is not

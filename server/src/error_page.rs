@@ -15,10 +15,7 @@ pub fn html(status: StatusCode, title: &str, message: &str) -> Response<Body> {
     );
     let mut res = Response::new(Body::from(body));
     *res.status_mut() = status;
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     res
 }
 

@@ -100,13 +100,9 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
         .with_state(state)
         .layer(middleware::from_fn(error_status))
         // Innermost first: session, then the Origin check, then (outermost) the tenant.
-        .layer(middleware::from_fn(move |req: Request, next: Next| {
-            auth::session(for_sessions.clone(), req, next)
-        }))
+        .layer(middleware::from_fn(move |req: Request, next: Next| auth::session(for_sessions.clone(), req, next)))
         .layer(middleware::from_fn(auth::same_origin))
-        .layer(middleware::from_fn(move |req: Request, next: Next| {
-            tenant::resolve(tenancy.clone(), req, next)
-        }));
+        .layer(middleware::from_fn(move |req: Request, next: Next| tenant::resolve(tenancy.clone(), req, next)));
     with_middleware(router, config.max_body_bytes)
 }
 
@@ -156,9 +152,7 @@ async fn error_status(req: Request, next: Next) -> Response {
 pub fn with_middleware(router: Router, max_body_bytes: usize) -> Router {
     router
         .layer(RequestBodyLimitLayer::new(max_body_bytes))
-        .layer(middleware::from_fn(move |req: Request, next: Next| {
-            plain_too_large(req, next, max_body_bytes)
-        }))
+        .layer(middleware::from_fn(move |req: Request, next: Next| plain_too_large(req, next, max_body_bytes)))
         .layer(CatchPanicLayer::custom(|_panic| {
             // The panic message may hold request data: it goes to stderr via the panic hook,
             // never into the response.
@@ -168,11 +162,7 @@ pub fn with_middleware(router: Router, max_body_bytes: usize) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
             // The path only: query strings could carry personal data.
-            let id = req
-                .extensions()
-                .get::<RequestId>()
-                .and_then(|id| id.header_value().to_str().ok())
-                .unwrap_or("-");
+            let id = req.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
@@ -210,4 +200,3 @@ async fn healthz(State(state): State<HttpState>) -> impl IntoResponse {
     let status = state.app.status();
     Json(Health { status: "ok", version: status.version, uptime_seconds: status.uptime_seconds })
 }
-

@@ -7,5 +7,5 @@ pub mod error_page;
 pub mod http;
 pub mod jobs;
 pub mod security;
-pub mod tenant;
 pub mod telemetry;
+pub mod tenant;

@@ -67,10 +67,7 @@ fn apply(h: &mut HeaderMap, nonce: Option<&CspNonce>, is_static: bool) {
         (header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains"),
         (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
         (HeaderName::from_static("cross-origin-resource-policy"), "same-origin"),
-        (
-            HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-        ),
+        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
     ];
     for (name, value) in fixed {
         h.insert(name, HeaderValue::from_static(value));

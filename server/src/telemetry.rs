@@ -20,9 +20,5 @@ pub fn init(format: LogFormat) {
     };
     let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
     // try_init: tests may initialise more than once.
-    let _ = if json {
-        builder.json().flatten_event(true).try_init()
-    } else {
-        builder.try_init()
-    };
+    let _ = if json { builder.json().flatten_event(true).try_init() } else { builder.try_init() };
 }

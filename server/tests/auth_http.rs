@@ -82,7 +82,8 @@ impl Fx {
         if let Some(c) = cookie {
             req = req.header(header::COOKIE, format!("__Host-samtal={c}"));
         }
-        let res = self.router().oneshot(req.body(Body::from(form.to_string())).expect("req")).await.expect("infallible");
+        let res =
+            self.router().oneshot(req.body(Body::from(form.to_string())).expect("req")).await.expect("infallible");
         let status = res.status();
         let set_cookie: Vec<String> = res
             .headers()
@@ -90,9 +91,12 @@ impl Fx {
             .iter()
             .filter_map(|v| v.to_str().ok().map(String::from))
             .collect();
-        let cookie = set_cookie
-            .iter()
-            .find_map(|c| c.strip_prefix("__Host-samtal=").and_then(|r| r.split(';').next()).filter(|v| !v.is_empty()).map(String::from));
+        let cookie = set_cookie.iter().find_map(|c| {
+            c.strip_prefix("__Host-samtal=")
+                .and_then(|r| r.split(';').next())
+                .filter(|v| !v.is_empty())
+                .map(String::from)
+        });
         let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes()).into_owned();
         Res { status, cookie, set_cookie, body }
     }
@@ -106,7 +110,6 @@ impl Fx {
         self.call(host, "/api/auth/current_user", "", Some(cookie), None).await.body
     }
 }
-
 
 on_both_backends!(
     sign_in_sets_a_strict_host_cookie_and_failures_look_alike,
@@ -141,7 +144,9 @@ async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
                             write.write_all(b"354 go on\r\n").await.expect("354");
                             let mut text = String::new();
                             while let Ok(Some(l)) = lines.next_line().await {
-                                if l == "." { break }
+                                if l == "." {
+                                    break;
+                                }
                                 text.push_str(&l);
                                 text.push('\n');
                             }
@@ -175,17 +180,36 @@ async fn with_smtp_configured_invitations_are_emailed(b: Backend) {
     f.state = f.state.clone().with_mailer(mailer);
     let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
     // The request's Host is acme.localhost; the e-mailed link must use the configured base.
-    let res = f.call("acme.localhost", "/api/admin/invite_user", "email=new%40x.se&display_name=Nora+New&role=employee", Some(&admin), None).await;
+    let res = f
+        .call(
+            "acme.localhost",
+            "/api/admin/invite_user",
+            "email=new%40x.se&display_name=Nora+New&role=employee",
+            Some(&admin),
+            None,
+        )
+        .await;
     let issued: app::model::auth::LinkIssued = serde_json::from_str(&res.body).expect("issued");
     assert!(issued.emailed, "{}", res.body);
     assert_eq!(issued.path, None, "the admin got the link although it was e-mailed");
-    let mail = tokio::time::timeout(std::time::Duration::from_secs(10), inbox.recv()).await.expect("in time").expect("a message");
+    let mail = tokio::time::timeout(std::time::Duration::from_secs(10), inbox.recv())
+        .await
+        .expect("in time")
+        .expect("a message");
     // Undo quoted-printable soft breaks and escapes, as a mail client would.
     let text = mail.replace("=\n", "").replace("=3D", "=");
     assert!(text.contains("To: \"Nora New\" <new@x.se>") || text.contains("To: Nora New <new@x.se>"), "{text}");
     let link = text.lines().find(|l| l.starts_with("https://")).expect("a link line");
     let token = link.strip_prefix("https://acme.samtal.test/set-password#token=").expect("link at the configured base");
-    let set = f.call("acme.localhost", "/api/auth/set_password", &format!("token={token}&password=a+fine+long+phrase+here"), None, None).await;
+    let set = f
+        .call(
+            "acme.localhost",
+            "/api/auth/set_password",
+            &format!("token={token}&password=a+fine+long+phrase+here"),
+            None,
+            None,
+        )
+        .await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
     // The SMTP server refuses this address: the admin gets the link to hand over instead.
     let emp_id = users::by_email(&f.acme, "emp@x.se").await.expect("q").expect("emp").id;
@@ -200,7 +224,9 @@ async fn admins_raise_the_minimum_password_length_for_their_organisation_only(b:
     let f = fx(b).await;
     let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
     for bad in ["11", "65", "-1", "x"] {
-        let res = f.call("acme.localhost", "/api/admin/set_password_policy", &format!("min_len={bad}"), Some(&admin), None).await;
+        let res = f
+            .call("acme.localhost", "/api/admin/set_password_policy", &format!("min_len={bad}"), Some(&admin), None)
+            .await;
         assert_ne!(res.status, StatusCode::OK, "{bad} accepted");
     }
     let res = f.call("acme.localhost", "/api/admin/set_password_policy", "min_len=24", Some(&admin), None).await;
@@ -210,7 +236,15 @@ async fn admins_raise_the_minimum_password_length_for_their_organisation_only(b:
     // 23 characters is now too short here, and still fine at beta.
     let short = "twenty three chars long";
     assert_eq!(short.chars().count(), 23);
-    let res = f.call("acme.localhost", "/api/auth/change_password", &format!("current={}&new_password={}", PW.replace(' ', "+"), short.replace(' ', "+")), Some(&admin), None).await;
+    let res = f
+        .call(
+            "acme.localhost",
+            "/api/auth/change_password",
+            &format!("current={}&new_password={}", PW.replace(' ', "+"), short.replace(' ', "+")),
+            Some(&admin),
+            None,
+        )
+        .await;
     assert!(res.body.contains("at least 24"), "{}", res.body);
     let beta = f.env.tenancy.open_active(&Slug::parse("beta").expect("slug")).await.expect("beta");
     assert_eq!(app::core::organisation::min_password_len(&beta).await.expect("policy"), 12);
@@ -225,7 +259,8 @@ async fn reset_links_work_once_and_replace_earlier_ones(b: Backend) {
     let emp_session = f.sign_in("acme.localhost", "emp@x.se", PW).await.cookie.expect("session");
     let emp_id = users::by_email(&f.acme, "emp@x.se").await.expect("q").expect("emp").id;
     let admin_id = users::by_email(&f.acme, "admin@x.se").await.expect("q").expect("admin").id;
-    let own = f.call("acme.localhost", "/api/admin/reset_link", &format!("user_id={admin_id}"), Some(&admin), None).await;
+    let own =
+        f.call("acme.localhost", "/api/admin/reset_link", &format!("user_id={admin_id}"), Some(&admin), None).await;
     assert!(own.body.contains("Invalid"), "an admin reset their own password by link: {}", own.body);
     let link = |res: Res| -> String {
         let issued: app::model::auth::LinkIssued = serde_json::from_str(&res.body).expect("link");
@@ -233,11 +268,29 @@ async fn reset_links_work_once_and_replace_earlier_ones(b: Backend) {
         assert!(path.starts_with("/set-password#token="), "{path}");
         path.split("token=").nth(1).expect("token").to_string()
     };
-    let first = link(f.call("acme.localhost", "/api/admin/reset_link", &format!("user_id={emp_id}"), Some(&admin), None).await);
-    let second = link(f.call("acme.localhost", "/api/admin/reset_link", &format!("user_id={emp_id}"), Some(&admin), None).await);
-    let stale = f.call("acme.localhost", "/api/auth/set_password", &format!("token={first}&password=a+brand+new+passphrase"), None, None).await;
+    let first =
+        link(f.call("acme.localhost", "/api/admin/reset_link", &format!("user_id={emp_id}"), Some(&admin), None).await);
+    let second =
+        link(f.call("acme.localhost", "/api/admin/reset_link", &format!("user_id={emp_id}"), Some(&admin), None).await);
+    let stale = f
+        .call(
+            "acme.localhost",
+            "/api/auth/set_password",
+            &format!("token={first}&password=a+brand+new+passphrase"),
+            None,
+            None,
+        )
+        .await;
     assert!(stale.body.contains("BadLink"), "an earlier link still works: {}", stale.body);
-    let set = f.call("acme.localhost", "/api/auth/set_password", &format!("token={second}&password=a+brand+new+passphrase"), None, None).await;
+    let set = f
+        .call(
+            "acme.localhost",
+            "/api/auth/set_password",
+            &format!("token={second}&password=a+brand+new+passphrase"),
+            None,
+            None,
+        )
+        .await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
     assert_eq!(f.whoami("acme.localhost", &emp_session).await, "null", "a reset left the old session alive");
     assert!(f.sign_in("acme.localhost", "emp@x.se", "a brand new passphrase").await.cookie.is_some());
@@ -264,7 +317,15 @@ async fn sign_in_sets_a_strict_host_cookie_and_failures_look_alike(b: Backend) {
     assert!(wrong.cookie.is_none() && unknown.cookie.is_none());
     // A new sign-in from a signed-in browser gets a new id and the old one dies.
     let first = ok.cookie.expect("session");
-    let again = f.call("acme.localhost", "/api/auth/sign_in", "email=emp%40x.se&password=correct+horse+battery+staple", Some(&first), None).await;
+    let again = f
+        .call(
+            "acme.localhost",
+            "/api/auth/sign_in",
+            "email=emp%40x.se&password=correct+horse+battery+staple",
+            Some(&first),
+            None,
+        )
+        .await;
     let second = again.cookie.expect("new session");
     assert_ne!(first, second);
     assert_eq!(f.whoami("acme.localhost", &first).await, "null");
@@ -320,7 +381,11 @@ async fn employees_get_403_from_admin_functions_and_nothing_changes(b: Backend) 
         assert!(res.body.contains("Forbidden"), "{path}: {}", res.body);
     }
     assert_eq!(users::list(&f.acme).await.expect("list"), before, "an employee changed accounts");
-    assert_eq!(app::core::organisation::min_password_len(&f.acme).await.expect("policy"), 12, "an employee changed the policy");
+    assert_eq!(
+        app::core::organisation::min_password_len(&f.acme).await.expect("policy"),
+        12,
+        "an employee changed the policy"
+    );
     let log = logbook::list(&f.acme, &Filter::default()).await.expect("log");
     assert!(!log.iter().any(|e| e.action == "auth.reset_link.issued"), "an employee made a reset link");
     assert_eq!(log.iter().filter(|e| e.action == "auth.access.denied").count(), 7);
@@ -340,7 +405,15 @@ async fn sign_out_and_disabling_end_sessions_on_the_server(b: Backend) {
     let emp = f.sign_in("acme.localhost", "emp@x.se", PW).await.cookie.expect("session");
     let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
     let emp_id = users::by_email(&f.acme, "emp@x.se").await.expect("q").expect("emp").id;
-    let res = f.call("acme.localhost", "/api/admin/set_user_enabled", &format!("user_id={emp_id}&enabled=false"), Some(&admin), None).await;
+    let res = f
+        .call(
+            "acme.localhost",
+            "/api/admin/set_user_enabled",
+            &format!("user_id={emp_id}&enabled=false"),
+            Some(&admin),
+            None,
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(f.whoami("acme.localhost", &emp).await, "null", "a disabled user kept a session");
     f.env.cleanup().await;
@@ -350,22 +423,56 @@ async fn sign_out_and_disabling_end_sessions_on_the_server(b: Backend) {
 async fn invite_link_sets_a_password_once(b: Backend) {
     let f = fx(b).await;
     let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
-    let res = f.call("acme.localhost", "/api/admin/invite_user", "email=new%40x.se&display_name=New+Person&role=manager", Some(&admin), None).await;
+    let res = f
+        .call(
+            "acme.localhost",
+            "/api/admin/invite_user",
+            "email=new%40x.se&display_name=New+Person&role=manager",
+            Some(&admin),
+            None,
+        )
+        .await;
     let issued: app::model::auth::LinkIssued = serde_json::from_str(&res.body).expect("link");
     assert!(!issued.emailed, "no SMTP is configured here");
     let path = issued.path.expect("a link to hand over");
     let token = path.split("token=").nth(1).expect("token");
-    let weak = f.call("acme.localhost", "/api/auth/set_password", &format!("token={token}&password=password1234"), None, None).await;
+    let weak = f
+        .call("acme.localhost", "/api/auth/set_password", &format!("token={token}&password=password1234"), None, None)
+        .await;
     assert!(weak.body.contains("too common"), "{}", weak.body);
     assert_eq!(weak.status, StatusCode::BAD_REQUEST, "a refused password is the person's error, not a fault");
-    let set = f.call("acme.localhost", "/api/auth/set_password", &format!("token={token}&password=a+fine+long+phrase+here"), None, None).await;
+    let set = f
+        .call(
+            "acme.localhost",
+            "/api/auth/set_password",
+            &format!("token={token}&password=a+fine+long+phrase+here"),
+            None,
+            None,
+        )
+        .await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
-    let again = f.call("acme.localhost", "/api/auth/set_password", &format!("token={token}&password=another+fine+long+phrase"), None, None).await;
+    let again = f
+        .call(
+            "acme.localhost",
+            "/api/auth/set_password",
+            &format!("token={token}&password=another+fine+long+phrase"),
+            None,
+            None,
+        )
+        .await;
     assert!(again.body.contains("BadLink"), "{}", again.body);
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
     assert!(f.sign_in("acme.localhost", "new@x.se", "a fine long phrase here").await.cookie.is_some());
     // The same token means nothing at another tenant.
-    let other = f.call("beta.localhost", "/api/auth/set_password", &format!("token={token}&password=yet+another+long+phrase"), None, None).await;
+    let other = f
+        .call(
+            "beta.localhost",
+            "/api/auth/set_password",
+            &format!("token={token}&password=yet+another+long+phrase"),
+            None,
+            None,
+        )
+        .await;
     assert!(other.body.contains("BadLink"), "{}", other.body);
     f.env.cleanup().await;
 }
@@ -385,12 +492,39 @@ async fn admins_page_and_export_the_logbook_and_employees_cannot(b: Backend) {
     assert!(rows.iter().all(|r| r["action"] == "auth.sign_in.succeeded"));
     assert!(rows[0]["seq"].as_i64() > rows[1]["seq"].as_i64(), "newest first");
     assert_eq!(v["has_more"], false);
-    let older = f.call("acme.localhost", "/api/admin/logbook_entries", "from=&to=&action=auth.sign_in.succeeded&user=&page=1", Some(&admin), None).await;
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&older.body).expect("json")["rows"].as_array().map(Vec::len), Some(0));
-    let bad = f.call("acme.localhost", "/api/admin/logbook_entries", "from=2026-02-30&to=&action=&user=&page=0", Some(&admin), None).await;
+    let older = f
+        .call(
+            "acme.localhost",
+            "/api/admin/logbook_entries",
+            "from=&to=&action=auth.sign_in.succeeded&user=&page=1",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&older.body).expect("json")["rows"].as_array().map(Vec::len),
+        Some(0)
+    );
+    let bad = f
+        .call(
+            "acme.localhost",
+            "/api/admin/logbook_entries",
+            "from=2026-02-30&to=&action=&user=&page=0",
+            Some(&admin),
+            None,
+        )
+        .await;
     assert!(bad.body.contains("Invalid"), "{}", bad.body);
     let today = app::model::format::iso_date(app::core::clock::now_ms() / 1000);
-    let csv = f.call("acme.localhost", "/api/admin/logbook_csv", &format!("from={today}&to={today}&action=&user="), Some(&admin), None).await;
+    let csv = f
+        .call(
+            "acme.localhost",
+            "/api/admin/logbook_csv",
+            &format!("from={today}&to={today}&action=&user="),
+            Some(&admin),
+            None,
+        )
+        .await;
     assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
     let text: String = serde_json::from_str(&csv.body).expect("csv string");
     assert!(text.starts_with("seq,time_utc,actor,action"), "{text}");

@@ -45,10 +45,7 @@ fn serve_stops_cleanly_on_sigterm() {
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).expect("read");
     assert!(line.contains("running at http://127.0.0.1:"), "{line}");
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill");
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -178,7 +175,8 @@ fn user_create_prints_a_one_time_link_and_demo_accounts_are_written_privately() 
     let data = tempfile::tempdir().expect("tempdir");
     let run = |args: &[&str]| samtal(data.path(), "23", args);
     assert!(run(&["tenant", "create", "acme", "--name", "Acme AB"]).0);
-    let (ok, out, err) = run(&["user", "create", "acme", "--email", "hr@acme.se", "--name", "Hanna", "--role", "admin"]);
+    let (ok, out, err) =
+        run(&["user", "create", "acme", "--email", "hr@acme.se", "--name", "Hanna", "--role", "admin"]);
     assert!(ok, "{err}");
     assert!(out.contains("http://acme.localhost:3000/set-password#token="), "{out}");
     let (ok, _, err) = run(&["user", "create", "acme", "--email", "HR@acme.se", "--name", "Dup", "--role", "admin"]);

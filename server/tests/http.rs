@@ -1,5 +1,5 @@
 //! Black-box tests of the HTTP surface through the real router (tower `oneshot`).
-use app::core::{db::Backend, state::AppState, testkit::TestEnv, tenancy::provision::StorageTarget};
+use app::core::{db::Backend, state::AppState, tenancy::provision::StorageTarget, testkit::TestEnv};
 use app::model::slug::Slug;
 use axum::{
     body::Body,
@@ -82,11 +82,7 @@ async fn home_page_is_server_rendered_with_strict_headers() {
     assert!(body.contains("Salary talks your people can trust"), "{body}");
     assert!(body.contains(r#"data-hydrated="false""#));
     let csp = h[header::CONTENT_SECURITY_POLICY].to_str().expect("csp");
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .expect("nonce in CSP");
+    let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("nonce in CSP");
     assert!(body.contains(&format!(r#"nonce="{nonce}""#)), "hydration script lacks the nonce");
     assert!(!csp.contains("unsafe-inline"));
     assert!(csp.contains("frame-ancestors 'none'"));
@@ -159,8 +155,7 @@ async fn oversized_body_is_refused_with_413_in_plain_words() {
 #[tokio::test]
 async fn oversized_streamed_body_without_length_is_not_accepted() {
     let s = site().await;
-    let chunks: Vec<Result<String, std::io::Error>> =
-        (0..64).map(|_| Ok("x".repeat(1024))).collect();
+    let chunks: Vec<Result<String, std::io::Error>> = (0..64).map(|_| Ok("x".repeat(1024))).collect();
     let req = Request::builder()
         .method("POST")
         .uri("/api/system/check")

@@ -82,7 +82,6 @@ impl Fixture {
     }
 }
 
-
 on_both_backends!(
     host_picks_the_tenant_and_nothing_leaks_across,
     crafted_hosts_never_reach_another_tenant,

@@ -43,10 +43,7 @@ mod server_side {
     /// Client IP, user agent and request id for the logbook.
     pub fn origin() -> Origin {
         let Some(parts) = use_context::<http::request::Parts>() else { return Origin::default() };
-        let ip = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip());
+        let ip = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
         let header = |n: &str| parts.headers.get(n).and_then(|v| v.to_str().ok());
         Origin::new(ip, header("user-agent"), header("x-request-id")).unwrap_or_default()
     }

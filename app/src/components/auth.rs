@@ -2,7 +2,11 @@
 //! this only chooses what to show.
 use leptos::prelude::*;
 
-use crate::{api::auth::current_user, error::AppError, model::auth::{Me, Role}};
+use crate::{
+    api::auth::current_user,
+    error::AppError,
+    model::auth::{Me, Role},
+};
 
 /// The signed-in person, loaded once per page load. Sign-in and sign-out reload the page, so no
 /// data of one session stays in browser memory into the next.
@@ -28,7 +32,9 @@ pub fn reload_to(path: &str) {
 pub fn safe_next(next: Option<String>) -> String {
     // Browsers drop tabs and line breaks from URLs, so "/\t/evil" would become "//evil".
     next.filter(|n| {
-        n.starts_with('/') && !n.starts_with("//") && !n.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control())
     })
     .unwrap_or_else(|| "/".into())
 }

@@ -56,15 +56,13 @@ impl MasterKey {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let meta = std::fs::metadata(path)
-                .map_err(|source| KeyError::Read { path: shown.clone(), source })?;
+            let meta = std::fs::metadata(path).map_err(|source| KeyError::Read { path: shown.clone(), source })?;
             if meta.permissions().mode() & 0o077 != 0 {
                 return Err(KeyError::Permissions(shown));
             }
         }
-        let text = Zeroizing::new(
-            std::fs::read_to_string(path).map_err(|source| KeyError::Read { path: shown, source })?,
-        );
+        let text =
+            Zeroizing::new(std::fs::read_to_string(path).map_err(|source| KeyError::Read { path: shown, source })?);
         Self::from_hex(&text)
     }
 

@@ -49,7 +49,9 @@ impl Mailer {
         };
         let loopback = match parsed.host() {
             // smtp:// is not a "special" scheme, so an IPv4 address arrives as an opaque name.
-            Some(url::Host::Domain(d)) => d == "localhost" || d.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()),
+            Some(url::Host::Domain(d)) => {
+                d == "localhost" || d.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+            }
             Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
             Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
             None => false,
@@ -76,7 +78,14 @@ impl Mailer {
 
     /// Sends `link` to `to`; `what` picks the subject and first line. The text names the
     /// organisation and the person, nothing else.
-    pub async fn send_link(&self, to: &str, name: &str, organisation: &str, link: &str, what: Purpose) -> Result<(), MailError> {
+    pub async fn send_link(
+        &self,
+        to: &str,
+        name: &str,
+        organisation: &str,
+        link: &str,
+        what: Purpose,
+    ) -> Result<(), MailError> {
         let to = Mailbox::new(Some(name.to_string()), to.parse().map_err(|_| MailError::To)?);
         let (subject, intro) = match what {
             Purpose::Invite => (
@@ -147,7 +156,9 @@ mod tests {
         assert_eq!(ok.link("acme", "/set-password#token=x"), "https://acme.samtal.example.se/set-password#token=x");
         let single = Mailer::new("smtp://localhost", "noreply@example.se", "https://hr.example.se/").expect("single");
         assert_eq!(single.link("acme", "/p"), "https://hr.example.se/p");
-        for bad in ["http://{tenant}.samtal.example.se", "https://x.se/path", "https://x.se/?q=1", "not a url", "ftp://x.se"] {
+        for bad in
+            ["http://{tenant}.samtal.example.se", "https://x.se/path", "https://x.se/?q=1", "not a url", "ftp://x.se"]
+        {
             assert!(matches!(Mailer::new("smtp://localhost", "a@b.se", bad), Err(MailError::LinkBase)), "{bad}");
         }
         assert!(Mailer::new("smtp://localhost", "a@b.se", "http://{tenant}.localhost:3000").is_ok());
@@ -155,7 +166,10 @@ mod tests {
 
     #[test]
     fn errors_never_repeat_the_url() {
-        let e = Mailer::new("smtps://user:s3cret@", "noreply@example.se", BASE).err().map(|e| e.to_string()).unwrap_or_default();
+        let e = Mailer::new("smtps://user:s3cret@", "noreply@example.se", BASE)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(!e.contains("s3cret"), "{e}");
     }
 }

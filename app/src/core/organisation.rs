@@ -36,9 +36,7 @@ pub async fn rename(tenant: &Tenant, actor: Actor, clock: &dyn Clock, name: &str
 }
 
 pub async fn name(tenant: &Tenant) -> Result<Option<String>, DbError> {
-    Ok(sqlx::query_scalar("SELECT name FROM organisation WHERE id = 1")
-        .fetch_optional(tenant.db().pool())
-        .await?)
+    Ok(sqlx::query_scalar("SELECT name FROM organisation WHERE id = 1").fetch_optional(tenant.db().pool()).await?)
 }
 
 /// Sets the name inside the caller's transaction (which also logs it).
@@ -69,7 +67,12 @@ pub async fn min_password_len(tenant: &Tenant) -> Result<usize, DbError> {
 
 /// Sets the minimum password length (12–64) and logs it in one transaction. Existing passwords
 /// stay valid; the new minimum applies to the next password anyone sets.
-pub async fn set_min_password_len(tenant: &Tenant, actor: Actor, clock: &dyn Clock, len: usize) -> Result<(), OrganisationError> {
+pub async fn set_min_password_len(
+    tenant: &Tenant,
+    actor: Actor,
+    clock: &dyn Clock,
+    len: usize,
+) -> Result<(), OrganisationError> {
     if !(crate::core::auth::password::MIN_LEN..=MAX_MIN_PASSWORD_LEN).contains(&len) {
         return Err(OrganisationError::MinPasswordLen);
     }

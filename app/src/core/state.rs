@@ -37,10 +37,7 @@ impl AppState {
     }
 
     pub fn status(&self) -> ServerStatus {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
         ServerStatus {
             version: env!("CARGO_PKG_VERSION").to_string(),
             server_time_unix: now,

@@ -16,8 +16,7 @@ use super::{
 };
 
 pub fn pg_url() -> String {
-    std::env::var("SAMTAL_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("SAMTAL_TEST_PG_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A name no other test (or test run) uses.

@@ -77,13 +77,7 @@ pub fn iso_date(unix_seconds: i64) -> String {
 /// `2026-11-24 13:05:09 UTC` for a Unix time in seconds.
 pub fn iso_datetime_utc(unix_seconds: i64) -> String {
     let secs = unix_seconds.rem_euclid(86_400);
-    format!(
-        "{} {:02}:{:02}:{:02} UTC",
-        iso_date(unix_seconds),
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
+    format!("{} {:02}:{:02}:{:02} UTC", iso_date(unix_seconds), secs / 3600, secs % 3600 / 60, secs % 60)
 }
 
 /// Percent-encodes for a URL part (RFC 3986 unreserved characters stay as they are).

@@ -1,10 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{
-    api::system::CheckServer,
-    model::format::iso_datetime_utc,
-};
+use crate::{api::system::CheckServer, model::format::iso_datetime_utc};
 
 #[component]
 pub fn HomePage() -> impl IntoView {

@@ -6,7 +6,10 @@ use crate::{error::AppError, model::auth::Role};
 /// organisation must not lose its last admin by accident).
 #[server(endpoint = "admin/change_role")]
 pub async fn change_role(user_id: String, role: Role) -> Result<(), AppError> {
-    use crate::core::{auth::{guard::Need, users, Role as R}, clock::SystemClock};
+    use crate::core::{
+        auth::{guard::Need, users, Role as R},
+        clock::SystemClock,
+    };
     let (tenant, admin) = super::super::require(Need::Role(R::Admin)).await?;
     let user = super::super::other_account(&tenant, &admin, &user_id, "change the role of").await?;
     users::set_role(&tenant, &SystemClock, admin.actor(), &user, role).await.map_err(super::super::internal)

@@ -1,6 +1,9 @@
 use leptos::prelude::*;
 
-use crate::{error::AppError, model::auth::{LinkIssued, Role}};
+use crate::{
+    error::AppError,
+    model::auth::{LinkIssued, Role},
+};
 
 /// Creates an account and hands out its one-time link to set a password (valid 24 hours, single
 /// use): to the admin, or by e-mail when SMTP is configured. Admins only; logged.
@@ -11,11 +14,14 @@ pub async fn invite_user(email: String, display_name: String, role: Role) -> Res
         clock::SystemClock,
     };
     let (tenant, admin) = super::super::require(Need::Role(R::Admin)).await?;
-    let user = users::create(&tenant, &SystemClock, admin.actor(), &email, &display_name, role)
-        .await
-        .map_err(|e| match e {
-            AuthError::DuplicateEmail | AuthError::InvalidEmail | AuthError::InvalidName => super::super::sentence(e),
-            e => super::super::internal(e),
-        })?;
+    let user =
+        users::create(&tenant, &SystemClock, admin.actor(), &email, &display_name, role).await.map_err(
+            |e| match e {
+                AuthError::DuplicateEmail | AuthError::InvalidEmail | AuthError::InvalidName => {
+                    super::super::sentence(e)
+                }
+                e => super::super::internal(e),
+            },
+        )?;
     super::super::hand_out_link(&tenant, &admin, &user, Purpose::Invite).await
 }

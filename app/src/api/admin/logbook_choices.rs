@@ -15,7 +15,10 @@ pub struct LogChoices {
 /// Admins only.
 #[server(endpoint = "admin/logbook_choices")]
 pub async fn logbook_choices() -> Result<LogChoices, AppError> {
-    use crate::core::{auth::{guard::Need, users, Role}, logbook::Action};
+    use crate::core::{
+        auth::{guard::Need, users, Role},
+        logbook::Action,
+    };
     let (tenant, _) = super::super::require(Need::Role(Role::Admin)).await?;
     let list = users::list(&tenant).await.map_err(super::super::internal)?;
     Ok(LogChoices {

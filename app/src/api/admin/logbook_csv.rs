@@ -5,7 +5,11 @@ use crate::error::AppError;
 /// The filtered logbook as CSV. The export is logged before the data is returned. Admins only.
 #[server(endpoint = "admin/logbook_csv")]
 pub async fn logbook_csv(from: String, to: String, action: String, user: String) -> Result<String, AppError> {
-    use crate::core::{auth::{guard::Need, Role}, clock::SystemClock, logbook::{self, Action, Event, Id, Outcome, TargetType}};
+    use crate::core::{
+        auth::{guard::Need, Role},
+        clock::SystemClock,
+        logbook::{self, Action, Event, Id, Outcome, TargetType},
+    };
     let (tenant, admin) = super::super::require(Need::Role(Role::Admin)).await?;
     let f = super::logbook_entries::filter(&from, &to, &action, &user)?;
     let events = logbook::list(&tenant, &f).await.map_err(super::super::internal)?;

@@ -24,26 +24,52 @@ pub const PAGE_SIZE: i64 = 50;
 
 #[cfg(feature = "ssr")]
 pub(crate) fn filter(from: &str, to: &str, action: &str, user: &str) -> Result<crate::core::logbook::Filter, AppError> {
-    use crate::{core::logbook::{Action, Filter}, model::format::parse_iso_date};
-    let date = |s: &str, what: &str| -> Result<Option<i64>, AppError> {
-        if s.is_empty() { return Ok(None) }
-        parse_iso_date(s).map(|d| Some(d * 1000)).ok_or_else(|| AppError::Invalid(format!("The {what} date must look like 2026-11-24.")))
+    use crate::{
+        core::logbook::{Action, Filter},
+        model::format::parse_iso_date,
     };
-    let action = if action.is_empty() { None } else {
+    let date = |s: &str, what: &str| -> Result<Option<i64>, AppError> {
+        if s.is_empty() {
+            return Ok(None);
+        }
+        parse_iso_date(s)
+            .map(|d| Some(d * 1000))
+            .ok_or_else(|| AppError::Invalid(format!("The {what} date must look like 2026-11-24.")))
+    };
+    let action = if action.is_empty() {
+        None
+    } else {
         Some(Action::parse(action).ok_or_else(|| AppError::Invalid("Unknown action.".into()))?)
     };
-    let actor = if user.is_empty() { None } else {
+    let actor = if user.is_empty() {
+        None
+    } else {
         crate::core::logbook::Id::parse(user).map_err(|_| AppError::BadRequest)?;
         Some(format!("user:{user}"))
     };
-    Ok(Filter { from_ms: date(from, "from")?, to_ms: date(to, "to")?.map(|t| t + 86_400_000), action, actor, ..Filter::default() })
+    Ok(Filter {
+        from_ms: date(from, "from")?,
+        to_ms: date(to, "to")?.map(|t| t + 86_400_000),
+        action,
+        actor,
+        ..Filter::default()
+    })
 }
 
 /// One page of the logbook, newest first, filtered by date (inclusive), action and user.
 /// Admins only.
 #[server(endpoint = "admin/logbook_entries")]
-pub async fn logbook_entries(from: String, to: String, action: String, user: String, page: u32) -> Result<LogPage, AppError> {
-    use crate::core::{auth::{guard::Need, Role}, logbook};
+pub async fn logbook_entries(
+    from: String,
+    to: String,
+    action: String,
+    user: String,
+    page: u32,
+) -> Result<LogPage, AppError> {
+    use crate::core::{
+        auth::{guard::Need, Role},
+        logbook,
+    };
     let (tenant, _) = super::super::require(Need::Role(Role::Admin)).await?;
     let mut f = filter(&from, &to, &action, &user)?;
     f.newest_first = true;

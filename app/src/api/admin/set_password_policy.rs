@@ -6,7 +6,11 @@ use crate::error::AppError;
 /// anyone sets. Admins only; logged.
 #[server(endpoint = "admin/set_password_policy")]
 pub async fn set_password_policy(min_len: u32) -> Result<(), AppError> {
-    use crate::core::{auth::{guard::Need, Role}, clock::SystemClock, organisation::{self, OrganisationError}};
+    use crate::core::{
+        auth::{guard::Need, Role},
+        clock::SystemClock,
+        organisation::{self, OrganisationError},
+    };
     let (tenant, admin) = super::super::require(Need::Role(Role::Admin)).await?;
     let len = usize::try_from(min_len).map_err(|_| AppError::BadRequest)?;
     organisation::set_min_password_len(&tenant, admin.actor(), &SystemClock, len).await.map_err(|e| match e {

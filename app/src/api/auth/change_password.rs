@@ -5,7 +5,10 @@ use crate::error::AppError;
 /// Changes the signed-in person's password; every other session of theirs ends.
 #[server(endpoint = "auth/change_password")]
 pub async fn change_password(current: String, new_password: String) -> Result<(), AppError> {
-    use crate::core::{auth::{guard::Need, sessions, users, AuthError}, clock::SystemClock};
+    use crate::core::{
+        auth::{guard::Need, sessions, users, AuthError},
+        clock::SystemClock,
+    };
     let (tenant, user) = super::super::require(Need::SignedIn).await?;
     let state = super::super::state()?;
     let ok = state.auth.hasher.verify(&current, user.password_hash.as_deref()).await.map_err(super::super::internal)?;

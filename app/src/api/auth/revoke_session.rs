@@ -5,7 +5,11 @@ use crate::error::AppError;
 /// Ends one of the signed-in person's sessions, or with `all_others` every one but this.
 #[server(endpoint = "auth/revoke_session")]
 pub async fn revoke_session(handle: Option<String>, all_others: bool) -> Result<u64, AppError> {
-    use crate::core::{auth::{guard::Need, sessions}, clock::SystemClock, logbook::{self, Action, Event, Outcome, TargetType}};
+    use crate::core::{
+        auth::{guard::Need, sessions},
+        clock::SystemClock,
+        logbook::{self, Action, Event, Outcome, TargetType},
+    };
     let (tenant, user) = super::super::require(Need::SignedIn).await?;
     let current = super::super::session().map(|s| s.cookie);
     let n = if all_others {

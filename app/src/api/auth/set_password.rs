@@ -5,7 +5,10 @@ use crate::error::AppError;
 /// Sets a password from a one-time link (invitation or reset). The link works once.
 #[server(endpoint = "auth/set_password")]
 pub async fn set_password(token: String, password: String) -> Result<(), AppError> {
-    use crate::core::{auth::{tokens, users, AuthError}, clock::SystemClock};
+    use crate::core::{
+        auth::{tokens, users, AuthError},
+        clock::SystemClock,
+    };
     let tenant = super::super::tenant()?;
     let state = super::super::state()?;
     let user_id = tokens::peek(&tenant, &SystemClock, &token).await.map_err(|e| match e {

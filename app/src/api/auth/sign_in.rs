@@ -5,7 +5,10 @@ use crate::{error::AppError, model::auth::Me};
 /// Signs in with e-mail and password; on success the response sets a fresh session cookie.
 #[server(endpoint = "auth/sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<Me, AppError> {
-    use crate::core::{auth::{self, service::SignInError}, clock::SystemClock};
+    use crate::core::{
+        auth::{self, service::SignInError},
+        clock::SystemClock,
+    };
     let tenant = super::super::tenant()?;
     let state = super::super::state()?;
     if email.len() > 254 || password.chars().count() > crate::core::auth::password::MAX_LEN {

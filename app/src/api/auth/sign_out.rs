@@ -5,7 +5,11 @@ use crate::error::AppError;
 /// Ends this session on the server and clears the cookie.
 #[server(endpoint = "auth/sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::core::{auth, clock::SystemClock, logbook::{self, Action, Event, Outcome, TargetType}};
+    use crate::core::{
+        auth,
+        clock::SystemClock,
+        logbook::{self, Action, Event, Outcome, TargetType},
+    };
     let tenant = super::super::tenant()?;
     if let Some(s) = super::super::session() {
         auth::sessions::delete(&tenant, &s.cookie).await.map_err(super::super::internal)?;
@@ -15,6 +19,9 @@ pub async fn sign_out() -> Result<(), AppError> {
         logbook::record(&tenant, &SystemClock, &event).await.map_err(super::super::internal)?;
     }
     let opts = expect_context::<leptos_axum::ResponseOptions>();
-    opts.append_header(http::header::SET_COOKIE, http::HeaderValue::from_str(&auth::clear_cookie()).map_err(super::super::internal)?);
+    opts.append_header(
+        http::header::SET_COOKIE,
+        http::HeaderValue::from_str(&auth::clear_cookie()).map_err(super::super::internal)?,
+    );
     Ok(())
 }

@@ -26,7 +26,11 @@ pub fn require<'u>(user: Option<&'u User>, need: Need<'_>) -> Result<&'u User, D
         Need::Role(r) => user.role >= r,
         Need::SelfOrAdmin(id) => user.id == id || user.role == Role::Admin,
     };
-    if ok { Ok(user) } else { Err(Denied::Forbidden) }
+    if ok {
+        Ok(user)
+    } else {
+        Err(Denied::Forbidden)
+    }
 }
 
 #[cfg(test)]
@@ -35,7 +39,14 @@ mod tests {
     use crate::core::auth::users::Status;
 
     fn user(role: Role) -> User {
-        User { id: "u1".into(), email: "a@b.se".into(), display_name: "A".into(), role, status: Status::Active, password_hash: None }
+        User {
+            id: "u1".into(),
+            email: "a@b.se".into(),
+            display_name: "A".into(),
+            role,
+            status: Status::Active,
+            password_hash: None,
+        }
     }
 
     #[test]

@@ -74,7 +74,10 @@ pub fn clear_cookie() -> String {
 
 /// The session cookie's value in a `Cookie` request header.
 pub fn cookie_value(header: &str) -> Option<&str> {
-    header.split(';').map(str::trim).find_map(|kv| kv.strip_prefix(COOKIE)?.strip_prefix('='))
+    header
+        .split(';')
+        .map(str::trim)
+        .find_map(|kv| kv.strip_prefix(COOKIE)?.strip_prefix('='))
         .filter(|v| !v.is_empty() && v.len() <= 64)
 }
 

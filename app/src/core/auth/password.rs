@@ -174,10 +174,7 @@ fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
         let salt = SaltString::encode_b64(b"samtal-dummy-salt").unwrap_or_else(|_| unreachable!());
-        argon2()
-            .hash_password(b"no account has this password", &salt)
-            .map(|h| h.to_string())
-            .unwrap_or_default()
+        argon2().hash_password(b"no account has this password", &salt).map(|h| h.to_string()).unwrap_or_default()
     })
 }
 
@@ -247,10 +244,7 @@ mod tests {
         assert_eq!(check_policy("abcdefghijklmnop", 12, &[]), Err(PolicyError::Common));
         assert_eq!(check_policy("123456789012", 12, &[]), Err(PolicyError::Common));
         assert_eq!(check_policy("abc123abc123abc123", 12, &[]), Err(PolicyError::Common));
-        assert_eq!(
-            check_policy("anna.svensson-2026!", 12, &["anna.svensson@acme.se"]),
-            Err(PolicyError::Personal)
-        );
+        assert_eq!(check_policy("anna.svensson-2026!", 12, &["anna.svensson@acme.se"]), Err(PolicyError::Personal));
     }
 
     #[tokio::test]
@@ -259,7 +253,10 @@ mod tests {
         let phc = h.hash("correct horse battery staple").await.expect("hash");
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
         assert_ne!(phc, h.hash("correct horse battery staple").await.expect("hash"), "salted");
-        assert_eq!(h.verify("correct horse battery staple", Some(&phc)).await.expect("v"), Verified { ok: true, needs_rehash: false });
+        assert_eq!(
+            h.verify("correct horse battery staple", Some(&phc)).await.expect("v"),
+            Verified { ok: true, needs_rehash: false }
+        );
         assert!(!h.verify("wrong horse battery staple", Some(&phc)).await.expect("v").ok);
         assert!(!h.verify("no account has this password", None).await.expect("v").ok);
         assert!(!h.verify("anything", Some("not a phc string")).await.expect("v").ok);

@@ -17,11 +17,7 @@ pub struct Auth {
 
 impl Auth {
     pub fn new(limits: SessionLimits) -> Self {
-        Self {
-            hasher: Hasher::for_this_machine(),
-            throttle: Throttle::default(),
-            limits,
-        }
+        Self { hasher: Hasher::for_this_machine(), throttle: Throttle::default(), limits }
     }
 }
 
@@ -76,7 +72,8 @@ impl Auth {
                 if let Some(k) = &ip_key {
                     self.throttle.failure(k, now);
                 }
-                let mut event = Event::new(Actor::System, Action::AuthSignInFailed, Outcome::Failure).origin(origin.clone());
+                let mut event =
+                    Event::new(Actor::System, Action::AuthSignInFailed, Outcome::Failure).origin(origin.clone());
                 if let Some(u) = &known {
                     event = event.target(TargetType::User, u.log_id());
                 }

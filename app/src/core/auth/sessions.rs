@@ -115,10 +115,7 @@ pub async fn delete(tenant: &Tenant, cookie: &str) -> Result<(), AuthError> {
 }
 
 async fn delete_hash(tenant: &Tenant, hash: &str) -> Result<(), AuthError> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-        .bind(hash)
-        .execute(tenant.db().pool())
-        .await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(hash).execute(tenant.db().pool()).await?;
     Ok(())
 }
 

@@ -39,9 +39,14 @@ impl User {
 pub fn normalize_email(email: &str) -> Result<String, AuthError> {
     let e = email.trim().to_lowercase();
     let ok = e.len() <= 254
-        && e.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
+        && e.split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
         && !e.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok { Ok(e) } else { Err(AuthError::InvalidEmail) }
+    if ok {
+        Ok(e)
+    } else {
+        Err(AuthError::InvalidEmail)
+    }
 }
 
 pub(super) fn row_to_user(r: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
@@ -78,9 +83,8 @@ pub async fn by_id(tenant: &Tenant, id: &str) -> Result<Option<User>, AuthError>
 }
 
 pub async fn list(tenant: &Tenant) -> Result<Vec<User>, AuthError> {
-    let rows = sqlx::query(&format!("SELECT {COLS} FROM users ORDER BY email_norm"))
-        .fetch_all(tenant.db().pool())
-        .await?;
+    let rows =
+        sqlx::query(&format!("SELECT {COLS} FROM users ORDER BY email_norm")).fetch_all(tenant.db().pool()).await?;
     Ok(rows.iter().map(row_to_user).collect::<Result<_, _>>()?)
 }
 
@@ -118,7 +122,14 @@ pub async fn create(
         let e = crate::core::db::DbError::from(e);
         return Err(if e.is_unique_violation() { AuthError::DuplicateEmail } else { AuthError::Db(e) });
     }
-    let user = User { id, email: email.trim().into(), display_name: name.into(), role, status: Status::Active, password_hash: None };
+    let user = User {
+        id,
+        email: email.trim().into(),
+        display_name: name.into(),
+        role,
+        status: Status::Active,
+        password_hash: None,
+    };
     let event = Event::new(by, Action::UserCreated, Outcome::Success).target(TargetType::User, user.log_id());
     logbook::append(&mut tx, tenant, clock, &event).await?;
     tx.commit().await?;
@@ -142,7 +153,13 @@ pub async fn set_role(tenant: &Tenant, clock: &dyn Clock, by: Actor, user: &User
 }
 
 /// Disables or enables an account; disabling ends its sessions at once.
-pub async fn set_enabled(tenant: &Tenant, clock: &dyn Clock, by: Actor, user: &User, enabled: bool) -> Result<(), AuthError> {
+pub async fn set_enabled(
+    tenant: &Tenant,
+    clock: &dyn Clock,
+    by: Actor,
+    user: &User,
+    enabled: bool,
+) -> Result<(), AuthError> {
     let mut tx = tenant.db().pool().begin().await?;
     sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(if enabled { "active" } else { "disabled" })
@@ -174,13 +191,12 @@ pub async fn set_password(
 ) -> Result<(), AuthError> {
     let min_len = crate::core::organisation::min_password_len(tenant).await?;
     password::check_policy(new_password, min_len, &[&user.email, &user.display_name])?;
-    let recent: Vec<String> = sqlx::query_scalar(
-        "SELECT hash FROM password_history WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2",
-    )
-    .bind(&user.id)
-    .bind(HISTORY)
-    .fetch_all(tenant.db().pool())
-    .await?;
+    let recent: Vec<String> =
+        sqlx::query_scalar("SELECT hash FROM password_history WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2")
+            .bind(&user.id)
+            .bind(HISTORY)
+            .fetch_all(tenant.db().pool())
+            .await?;
     for old in recent.iter().chain(user.password_hash.iter()) {
         if hasher.verify(new_password, Some(old)).await?.ok {
             return Err(password::PolicyError::Reused.into());
@@ -203,7 +219,8 @@ pub async fn set_password(
         .execute(&mut *tx)
         .await?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&user.id).execute(&mut *tx).await?;
-    let event = Event::new(user.actor(), Action::AuthPasswordChanged, Outcome::Success).target(TargetType::User, user.log_id());
+    let event =
+        Event::new(user.actor(), Action::AuthPasswordChanged, Outcome::Success).target(TargetType::User, user.log_id());
     logbook::append(&mut tx, tenant, clock, &event).await?;
     tx.commit().await?;
     Ok(())

@@ -38,9 +38,7 @@ macro_rules! migration {
             version: $version,
             name: $file,
             sqlite: include_str!(concat!("../../../../migrations/", $set, "/sqlite/", $file, ".sql")),
-            postgres: include_str!(concat!(
-                "../../../../migrations/", $set, "/postgres/", $file, ".sql"
-            )),
+            postgres: include_str!(concat!("../../../../migrations/", $set, "/postgres/", $file, ".sql")),
         }
     };
 }
@@ -102,25 +100,22 @@ pub async fn run(db: &Db, set: &'static [Migration]) -> Result<Outcome, DbError>
             // Two processes migrating one database at once: the second waits, then skips.
             sqlx::query("SELECT pg_advisory_xact_lock(7275797409)").execute(&mut *tx).await?;
         }
-        let already: Option<i64> =
-            sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                .bind(m.version)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let already: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+            .bind(m.version)
+            .fetch_optional(&mut *tx)
+            .await?;
         if already.is_some() {
             continue;
         }
         sqlx::raw_sql(sql).execute(&mut *tx).await.map_err(fail)?;
-        sqlx::query(
-            "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(m.version)
-        .bind(m.name)
-        .bind(checksum(sql))
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await
-        .map_err(fail)?;
+        sqlx::query("INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
+            .bind(m.version)
+            .bind(m.name)
+            .bind(checksum(sql))
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await
+            .map_err(fail)?;
         tx.commit().await.map_err(fail)?;
         applied_now.push(m.version);
     }

@@ -54,11 +54,7 @@ pub struct PoolLimits {
 
 impl Default for PoolLimits {
     fn default() -> Self {
-        Self {
-            max_connections: 4,
-            idle_timeout: Duration::from_secs(60),
-            acquire_timeout: Duration::from_secs(10),
-        }
+        Self { max_connections: 4, idle_timeout: Duration::from_secs(60), acquire_timeout: Duration::from_secs(10) }
     }
 }
 

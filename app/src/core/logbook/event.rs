@@ -118,7 +118,11 @@ impl Id {
             && s.len() <= 64
             && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             && !looks_like_personnummer(s);
-        if ok { Ok(Self(s.to_string())) } else { Err(EventError::Id) }
+        if ok {
+            Ok(Self(s.to_string()))
+        } else {
+            Err(EventError::Id)
+        }
     }
 
     pub fn from_seq(n: i64) -> Self {
@@ -162,9 +166,8 @@ impl Origin {
             Some(_) => return Err(EventError::RequestId),
             None => None,
         };
-        let user_agent = user_agent.map(|ua| {
-            ua.chars().filter(|c| c.is_ascii() && !c.is_ascii_control()).take(200).collect()
-        });
+        let user_agent =
+            user_agent.map(|ua| ua.chars().filter(|c| c.is_ascii() && !c.is_ascii_control()).take(200).collect());
         Ok(Self { ip, user_agent, request_id })
     }
 }
@@ -201,9 +204,19 @@ mod tests {
 
     #[test]
     fn ids_refuse_personal_data() {
-        for bad in ["", "Anna Svensson", "anna@example.se", "640823-3234", "6408233234",
-            "196408233234", "19640823-3234", "701063+2391", "45 000 kr", "a;DROP", &"x".repeat(65)]
-        {
+        for bad in [
+            "",
+            "Anna Svensson",
+            "anna@example.se",
+            "640823-3234",
+            "6408233234",
+            "196408233234",
+            "19640823-3234",
+            "701063+2391",
+            "45 000 kr",
+            "a;DROP",
+            &"x".repeat(65),
+        ] {
             assert_eq!(Id::parse(bad), Err(EventError::Id), "{bad:?}");
         }
         for ok in ["42", "u_01HZX", "acme", "7f3c9a1e-2b44-4c1e-9d0a-3f1f2c7b8e11"] {

@@ -58,8 +58,7 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for StoredEvent {
     }
 }
 
-const COLUMNS: &str =
-    "seq, at_ms, actor, action, target_type, target_id, outcome, ip, user_agent, request_id, mac";
+const COLUMNS: &str = "seq, at_ms, actor, action, target_type, target_id, outcome, ip, user_agent, request_id, mac";
 
 /// Appends `event` inside the caller's transaction, so it commits or rolls back with the action
 /// it records. Returns its sequence number.
@@ -103,10 +102,7 @@ pub async fn append(
         .bind(&stored.mac)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("UPDATE logbook_head SET mac = $1 WHERE id = 1")
-        .bind(&stored.mac)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query("UPDATE logbook_head SET mac = $1 WHERE id = 1").bind(&stored.mac).execute(&mut **tx).await?;
     Ok(seq)
 }
 
@@ -126,7 +122,11 @@ pub struct Retention(u32);
 impl Retention {
     pub const MIN_DAYS: u32 = 90;
     pub fn days(days: u32) -> Result<Self, LogbookError> {
-        if days < Self::MIN_DAYS { Err(LogbookError::RetentionTooShort(days)) } else { Ok(Self(days)) }
+        if days < Self::MIN_DAYS {
+            Err(LogbookError::RetentionTooShort(days))
+        } else {
+            Ok(Self(days))
+        }
     }
     pub fn as_days(self) -> u32 {
         self.0
@@ -245,11 +245,10 @@ pub struct VerifyReport {
 pub async fn verify(tenant: &Tenant) -> Result<VerifyReport, LogbookError> {
     let pool = tenant.db().pool();
     let key = tenant.logbook_key();
-    let (cp_seq, cp_mac): (i64, Vec<u8>) =
-        sqlx::query_as("SELECT seq, mac FROM logbook_checkpoint WHERE id = 1")
-            .fetch_optional(pool)
-            .await?
-            .unwrap_or((0, chain::GENESIS.to_vec()));
+    let (cp_seq, cp_mac): (i64, Vec<u8>) = sqlx::query_as("SELECT seq, mac FROM logbook_checkpoint WHERE id = 1")
+        .fetch_optional(pool)
+        .await?
+        .unwrap_or((0, chain::GENESIS.to_vec()));
     let (head_seq, head_mac): (i64, Vec<u8>) =
         sqlx::query_as("SELECT seq, mac FROM logbook_head WHERE id = 1").fetch_one(pool).await?;
     let events: Vec<StoredEvent> =
@@ -290,9 +289,9 @@ pub async fn verify(tenant: &Tenant) -> Result<VerifyReport, LogbookError> {
     } else if prev != head_mac && head_seq > 0 {
         report.problem = Some(Problem::Broken { seq: head_seq });
     } else if cp_seq > 0
-        && !events.iter().any(|e| {
-            e.action == Action::LogbookPruned.as_str() && e.target_id.as_deref() == Some(&cp_seq.to_string())
-        })
+        && !events
+            .iter()
+            .any(|e| e.action == Action::LogbookPruned.as_str() && e.target_id.as_deref() == Some(&cp_seq.to_string()))
     {
         report.problem = Some(Problem::UnattestedCheckpoint { seq: cp_seq });
     }
@@ -373,11 +372,14 @@ pub async fn list(tenant: &Tenant, filter: &Filter) -> Result<Vec<StoredEvent>, 
 fn csv_field(s: &str) -> String {
     // Spreadsheet formula injection: these leading characters start a formula in Excel/Calc.
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
 }
 
-pub const CSV_HEADER: &str =
-    "seq,time_utc,actor,action,target_type,target_id,outcome,ip,user_agent,request_id";
+pub const CSV_HEADER: &str = "seq,time_utc,actor,action,target_type,target_id,outcome,ip,user_agent,request_id";
 
 pub fn csv_row(e: &StoredEvent) -> String {
     let time = crate::model::format::iso_datetime_utc(e.at_ms.div_euclid(1000));

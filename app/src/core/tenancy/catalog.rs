@@ -100,12 +100,11 @@ impl Catalog {
     }
 
     pub async fn get(&self, slug: &Slug) -> Result<Option<TenantRecord>, TenancyError> {
-        let row: Option<Row> =
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM tenants WHERE slug = $1"))
-                .bind(slug.as_str())
-                .fetch_optional(self.db.pool())
-                .await
-                .map_err(|e| TenancyError::Catalog(e.into()))?;
+        let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM tenants WHERE slug = $1"))
+            .bind(slug.as_str())
+            .fetch_optional(self.db.pool())
+            .await
+            .map_err(|e| TenancyError::Catalog(e.into()))?;
         Ok(row.and_then(record))
     }
 

@@ -52,11 +52,9 @@ fn hostname(host: &str) -> Option<String> {
     };
     let ok = name.starts_with('[')
         || (!name.is_empty()
-            && name.split('.').all(|l| {
-                !l.is_empty()
-                    && l.len() <= 63
-                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            }));
+            && name
+                .split('.')
+                .all(|l| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')));
     ok.then(|| name.to_ascii_lowercase())
 }
 
@@ -98,9 +96,15 @@ mod tests {
     #[test]
     fn malformed_or_missing_hosts_are_told_apart() {
         assert_eq!(sub().slug_for(None), Err(ResolveError::MissingHost));
-        for host in ["", "acme.samtal.example:99999", "acme..samtal.example", "ac me.samtal.example",
-            "acme.samtal.example:x", "acme_x.samtal.example", "acme.samtal.example/evil"]
-        {
+        for host in [
+            "",
+            "acme.samtal.example:99999",
+            "acme..samtal.example",
+            "ac me.samtal.example",
+            "acme.samtal.example:x",
+            "acme_x.samtal.example",
+            "acme.samtal.example/evil",
+        ] {
             assert_eq!(sub().slug_for(Some(host)), Err(ResolveError::MalformedHost), "{host:?}");
         }
     }

@@ -57,10 +57,8 @@ impl TenantPools {
                 if slots.len() >= self.max_open {
                     // Least recently used first. Dropping a pool from the map does not cut off a
                     // request that still holds it: the pool closes when its last handle goes.
-                    if let Some(victim) = slots
-                        .iter()
-                        .min_by_key(|(_, s)| s.last_used.load(Ordering::Relaxed))
-                        .map(|(k, _)| k.clone())
+                    if let Some(victim) =
+                        slots.iter().min_by_key(|(_, s)| s.last_used.load(Ordering::Relaxed)).map(|(k, _)| k.clone())
                     {
                         slots.remove(&victim);
                     }
@@ -106,8 +104,7 @@ impl TenantPools {
 
     /// Closes every pool, for shutdown.
     pub async fn close_all(&self) {
-        let slots: Vec<_> =
-            self.slots.lock().unwrap_or_else(|p| p.into_inner()).drain().map(|(_, s)| s).collect();
+        let slots: Vec<_> = self.slots.lock().unwrap_or_else(|p| p.into_inner()).drain().map(|(_, s)| s).collect();
         for s in slots {
             if let Some(db) = s.db.get() {
                 db.close().await;

@@ -38,8 +38,7 @@ fn one_connection() -> PoolLimits {
 
 /// The tenant database URL on a cluster, without any password.
 fn tenant_pg_url(cluster_url: &str, db_name: &str) -> Result<String, TenancyError> {
-    let mut url = url::Url::parse(cluster_url)
-        .map_err(|_| TenancyError::Storage(DbError::UnsupportedUrl))?;
+    let mut url = url::Url::parse(cluster_url).map_err(|_| TenancyError::Storage(DbError::UnsupportedUrl))?;
     if !matches!(url.scheme(), "postgres" | "postgresql") {
         return Err(TenancyError::Storage(DbError::UnsupportedUrl));
     }
@@ -99,22 +98,16 @@ impl Tenancy {
                 std::fs::create_dir_all(&dir)?;
                 let path = dir.join(format!("{}.db", record.slug));
                 if path.exists() {
-                    return Err(TenancyError::StorageExists(
-                        record.slug.clone(),
-                        path.display().to_string(),
-                    ));
+                    return Err(TenancyError::StorageExists(record.slug.clone(), path.display().to_string()));
                 }
                 *made = Made::SqliteFile(path.clone());
                 sqlite_url(&path, true)
             }
             StorageTarget::Postgres { cluster_url } => {
                 let name = format!("{}{}", self.config.pg_db_prefix, record.slug);
-                let admin = Db::connect(cluster_url, one_connection())
-                    .await
-                    .map_err(TenancyError::Storage)?;
-                let created = sqlx::query(&format!("CREATE DATABASE {}", quote_ident(&name)))
-                    .execute(admin.pool())
-                    .await;
+                let admin = Db::connect(cluster_url, one_connection()).await.map_err(TenancyError::Storage)?;
+                let created =
+                    sqlx::query(&format!("CREATE DATABASE {}", quote_ident(&name))).execute(admin.pool()).await;
                 admin.close().await;
                 match created {
                     Ok(_) => {}
@@ -132,9 +125,7 @@ impl Tenancy {
             migrations::run(&db, migrations::TENANT).await.map_err(TenancyError::Storage)?;
             let tenant = Tenant::new(record.slug.clone(), db.clone(), &self.config.master_key);
             let mut tx = db.pool().begin().await.map_err(|e| TenancyError::Storage(e.into()))?;
-            organisation::set_name_in(&mut tx, &record.display_name)
-                .await
-                .map_err(TenancyError::Storage)?;
+            organisation::set_name_in(&mut tx, &record.display_name).await.map_err(TenancyError::Storage)?;
             let event = Event::new(Actor::System, Action::TenantCreated, Outcome::Success)
                 .target(TargetType::Tenant, tenant_id(&record.slug));
             logbook::append(&mut tx, &tenant, self.config.clock.as_ref(), &event).await?;
@@ -161,12 +152,9 @@ impl Tenancy {
             Made::PgDatabase { cluster_url, name } => {
                 let dropped = async {
                     let admin = Db::connect(cluster_url, one_connection()).await?;
-                    let r = sqlx::query(&format!(
-                        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                        quote_ident(name)
-                    ))
-                    .execute(admin.pool())
-                    .await;
+                    let r = sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote_ident(name)))
+                        .execute(admin.pool())
+                        .await;
                     admin.close().await;
                     r.map_err(DbError::from)
                 }
@@ -187,8 +175,7 @@ impl Tenancy {
         // Logged in the tenant's own logbook first: if that fails, the status stays as it was.
         let tenant = self.connect(&record).await.map_err(TenancyError::Storage)?;
         let action = if enabled { Action::TenantEnabled } else { Action::TenantDisabled };
-        let event = Event::new(Actor::System, action, Outcome::Success)
-            .target(TargetType::Tenant, tenant_id(slug));
+        let event = Event::new(Actor::System, action, Outcome::Success).target(TargetType::Tenant, tenant_id(slug));
         logbook::record(&tenant, self.config.clock.as_ref(), &event).await?;
         self.catalog.set_status(slug, status).await?;
         self.forget(slug);
@@ -206,13 +193,8 @@ impl Tenancy {
         progress: impl Fn(usize, usize),
     ) -> Result<MigrateReport, TenancyError> {
         let started = Instant::now();
-        let records: Vec<_> = self
-            .catalog
-            .list()
-            .await?
-            .into_iter()
-            .filter(|r| r.status != TenantStatus::Provisioning)
-            .collect();
+        let records: Vec<_> =
+            self.catalog.list().await?.into_iter().filter(|r| r.status != TenantStatus::Provisioning).collect();
         let total = records.len();
         let mut report = MigrateReport::default();
         let mut results = stream::iter(records)
@@ -247,7 +229,10 @@ impl Tenancy {
 impl Tenancy {
     /// The retention prune for every tenant's logbook (the server runs it daily). A tenant that
     /// fails is reported and the others go on.
-    pub async fn prune_logbooks(&self, retention: logbook::Retention) -> Vec<(Slug, Result<logbook::PruneReport, String>)> {
+    pub async fn prune_logbooks(
+        &self,
+        retention: logbook::Retention,
+    ) -> Vec<(Slug, Result<logbook::PruneReport, String>)> {
         let records = match self.catalog.list().await {
             Ok(r) => r,
             Err(e) => {
@@ -279,4 +264,3 @@ pub struct MigrateReport {
     pub failed: Vec<(Slug, String)>,
     pub elapsed: std::time::Duration,
 }
-

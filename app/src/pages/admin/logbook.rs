@@ -34,10 +34,8 @@ struct Filter {
 fn Logbook() -> impl IntoView {
     let filter = RwSignal::new(Filter::default());
     let page = RwSignal::new(0u32);
-    let entries = Resource::new(
-        move || (filter.get(), page.get()),
-        |(f, p)| logbook_entries(f.from, f.to, f.action, f.user, p),
-    );
+    let entries =
+        Resource::new(move || (filter.get(), page.get()), |(f, p)| logbook_entries(f.from, f.to, f.action, f.user, p));
     // Names for the ids the logbook holds: shown here, never stored there.
     let choices = Resource::new(|| (), |_| logbook_choices());
     let names = move || -> HashMap<String, String> {
@@ -47,7 +45,12 @@ fn Logbook() -> impl IntoView {
     let (user, action) = (NodeRef::<html::Select>::new(), NodeRef::<html::Select>::new());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        filter.set(Filter { from: value_of(&from), to: value_of(&to), user: selected(&user), action: selected(&action) });
+        filter.set(Filter {
+            from: value_of(&from),
+            to: value_of(&to),
+            user: selected(&user),
+            action: selected(&action),
+        });
         page.set(0);
     };
     let export = Outcome::new();

@@ -2,7 +2,9 @@ use leptos::{html, prelude::*};
 use leptos_meta::Title;
 
 use crate::{
-    api::admin::{change_role, invite_user, list_users, password_policy, reset_link, set_password_policy, set_user_enabled},
+    api::admin::{
+        change_role, invite_user, list_users, password_policy, reset_link, set_password_policy, set_user_enabled,
+    },
     components::{
         auth::{use_auth, Gate},
         form::{selected, value_of, Outcome, OutcomeText},
@@ -94,11 +96,13 @@ fn Invite(on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
 fn OneTimeLink(link: RwSignal<Option<String>>, #[prop(into)] id: String) -> impl IntoView {
     move || {
         let id = id.clone();
-        link.get().map(|l| view! {
-            <div class="form">
-                <label for=id.clone()>"One-time link (valid 24 hours, works once)"</label>
-                <input id=id type="text" readonly value=l />
-            </div>
+        link.get().map(|l| {
+            view! {
+                <div class="form">
+                    <label for=id.clone()>"One-time link (valid 24 hours, works once)"</label>
+                    <input id=id type="text" readonly value=l />
+                </div>
+            }
         })
     }
 }
@@ -123,7 +127,13 @@ fn UserRow(user: UserView, own: bool, on_change: impl Fn() + Copy + Send + Sync 
     let link = RwSignal::new(None::<String>);
     let id = StoredValue::new(user.id.clone());
     let select_id = format!("role-{}", user.id);
-    let status = if !user.active { "Disabled" } else if user.has_password { "Active" } else { "Invited" };
+    let status = if !user.active {
+        "Disabled"
+    } else if user.has_password {
+        "Active"
+    } else {
+        "Invited"
+    };
     let save_role = move |_| {
         let r = Role::parse(&selected(&role)).unwrap_or(Role::Employee);
         outcome.run(change_role(id.get_value(), r), move |()| {
