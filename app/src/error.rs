@@ -27,6 +27,9 @@ pub enum AppError {
     InvalidCredentials,
     #[error("Too many attempts. Wait {seconds} seconds and try again.")]
     Throttled { seconds: u64 },
+    /// The server is too busy for this right now (nothing was done); it answers at once.
+    #[error("Samtal is busy right now. Nothing was changed; try again in {seconds} seconds.")]
+    Busy { seconds: u64 },
     /// A problem with what the person typed, in words written for them (never internal text).
     #[error("{0}")]
     Invalid(String),
@@ -44,6 +47,17 @@ impl AppError {
             AppError::NotSignedIn | AppError::InvalidCredentials => 401,
             AppError::Forbidden => 403,
             AppError::Throttled { .. } => 429,
+            AppError::Busy { .. } => 503,
+        }
+    }
+}
+
+impl AppError {
+    /// Seconds for a `Retry-After` header, where the answer has one.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::Throttled { seconds } | AppError::Busy { seconds } => Some(*seconds),
+            _ => None,
         }
     }
 }
@@ -92,6 +106,8 @@ mod tests {
         assert_eq!(AppError::BadLink.status(), 400);
         assert_eq!(AppError::Forbidden.status(), 403);
         assert_eq!(AppError::Throttled { seconds: 2 }.status(), 429);
+        assert_eq!(AppError::Busy { seconds: 1 }.status(), 503);
+        assert_eq!(AppError::Busy { seconds: 1 }.retry_after(), Some(1));
     }
 
     #[test]

@@ -28,7 +28,147 @@ on_both_backends!(
     password_changes_follow_policy_refuse_reuse_and_end_sessions,
     a_session_of_one_tenant_is_nothing_at_another,
     an_account_keeps_at_most_twenty_sessions,
+    a_link_used_twice_at_once_sets_exactly_one_password,
+    two_admins_demoting_each_other_at_once_leave_one_admin,
+    the_last_admin_cannot_be_disabled_or_demoted,
+    a_wrong_current_password_is_counted_throttled_and_logged,
+    one_client_cannot_pile_up_sign_in_attempts,
 );
+
+async fn one_client_cannot_pile_up_sign_in_attempts(b: Backend) {
+    let f = fx(b).await;
+    let auth = Arc::new(Auth::new(SessionLimits::default()));
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let (auth, t, clock) = (auth.clone(), f.t.clone(), f.clock.clone());
+        tasks.push(tokio::spawn(async move {
+            let email = format!("random{i}@example.se");
+            auth.sign_in(&t, clock.as_ref(), &email, "a guess at random", &origin("192.0.2.77")).await
+        }));
+    }
+    let mut refused_at_once = 0;
+    for t in tasks {
+        match t.await.expect("join") {
+            Err(SignInError::Throttled(1)) => refused_at_once += 1,
+            Err(SignInError::Invalid) | Err(SignInError::Throttled(_)) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(refused_at_once >= 16 - 2 * app::core::auth::service::MAX_IN_FLIGHT_PER_CLIENT, "{refused_at_once}");
+    // Another client is not affected.
+    assert!(matches!(auth.sign_in(&f.t, f.clock.as_ref(), "anna@example.se", PW, &origin("192.0.2.78")).await, Ok(_)));
+    f.env.cleanup().await;
+}
+
+async fn a_link_used_twice_at_once_sets_exactly_one_password(b: Backend) {
+    let f = fx(b).await;
+    let c = f.clock.as_ref();
+    let hasher = Arc::new(f.auth.hasher.clone());
+    for round in 0..3 {
+        let token = tokens::issue(&f.t, c, &f.user, tokens::Purpose::Reset).await.expect("token");
+        let pw = [format!("first parallel password {round}"), format!("second parallel password {round}")];
+        let run = |pw: String| {
+            let (t, clock, h, token) = (f.t.clone(), f.clock.clone(), hasher.clone(), token.clone());
+            tokio::spawn(
+                async move { users::set_password_from_link(&t, clock.as_ref(), &h, &token, &pw).await.map(|_| pw) },
+            )
+        };
+        let (a, b2) = tokio::join!(run(pw[0].clone()), run(pw[1].clone()));
+        let results = [a.expect("join"), b2.expect("join")];
+        let won: Vec<&String> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+        assert_eq!(won.len(), 1, "exactly one use succeeds: {results:?}");
+        assert!(results.iter().any(|r| matches!(r, Err(AuthError::BadToken))), "the other is told the link is used");
+        let user = users::by_id(&f.t, &f.user.id).await.expect("read").expect("user");
+        let in_force = f.auth.hasher.verify(won[0], user.password_hash.as_deref()).await.expect("verify");
+        assert!(in_force.ok, "the winner's password is the one in force");
+        let loser = pw.iter().find(|p| *p != won[0]).expect("loser");
+        assert!(!f.auth.hasher.verify(loser, user.password_hash.as_deref()).await.expect("verify").ok);
+    }
+    f.env.cleanup().await;
+}
+
+async fn two_admins_demoting_each_other_at_once_leave_one_admin(b: Backend) {
+    let f = fx(b).await;
+    let c = f.clock.as_ref();
+    for round in 0..3 {
+        let mk = |n: &str| format!("admin-{n}-{round}@example.se");
+        let a = users::create(&f.t, c, Actor::System, &mk("a"), "Admin A", Role::Admin).await.expect("a");
+        let bb = users::create(&f.t, c, Actor::System, &mk("b"), "Admin B", Role::Admin).await.expect("b");
+        // Only these two are admins in this round.
+        for u in users::list(&f.t).await.expect("list") {
+            if u.role == Role::Admin && u.id != a.id && u.id != bb.id {
+                users::set_role(&f.t, c, Actor::System, &u, Role::Employee).await.expect("demote old");
+            }
+        }
+        let demote = |by: users::User, whom: users::User, disable: bool| {
+            let (t, clock) = (f.t.clone(), f.clock.clone());
+            tokio::spawn(async move {
+                if disable {
+                    users::set_enabled(&t, clock.as_ref(), by.actor(), &whom, false).await
+                } else {
+                    users::set_role(&t, clock.as_ref(), by.actor(), &whom, Role::Employee).await
+                }
+            })
+        };
+        // Round 1 mixes a demotion with a disabling: both take an admin away.
+        let (r1, r2) = tokio::join!(demote(a.clone(), bb.clone(), false), demote(bb.clone(), a.clone(), round == 1));
+        let results = [r1.expect("join"), r2.expect("join")];
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1, "{results:?}");
+        assert!(results.iter().any(|r| matches!(r, Err(AuthError::LastAdmin))));
+        let admins = users::list(&f.t)
+            .await
+            .expect("list")
+            .into_iter()
+            .filter(|u| u.role == Role::Admin && u.status == users::Status::Active)
+            .count();
+        assert_eq!(admins, 1, "one active admin is left");
+    }
+    f.env.cleanup().await;
+}
+
+async fn the_last_admin_cannot_be_disabled_or_demoted(b: Backend) {
+    let f = fx(b).await;
+    let c = f.clock.as_ref();
+    let admin = users::create(&f.t, c, Actor::System, "hr@example.se", "HR", Role::Admin).await.expect("admin");
+    let before = logbook::list(&f.t, &Filter::default()).await.expect("log").len();
+    assert!(matches!(users::set_role(&f.t, c, Actor::System, &admin, Role::Manager).await, Err(AuthError::LastAdmin)));
+    assert!(matches!(users::set_enabled(&f.t, c, Actor::System, &admin, false).await, Err(AuthError::LastAdmin)));
+    let admin_now = users::by_id(&f.t, &admin.id).await.expect("read").expect("admin");
+    assert_eq!((admin_now.role, admin_now.status), (Role::Admin, users::Status::Active), "nothing changed");
+    assert_eq!(logbook::list(&f.t, &Filter::default()).await.expect("log").len(), before, "nothing logged");
+    // Changes to others still work while an admin remains.
+    users::set_role(&f.t, c, Actor::System, &f.user, Role::Manager).await.expect("other");
+    f.env.cleanup().await;
+}
+
+async fn a_wrong_current_password_is_counted_throttled_and_logged(b: Backend) {
+    let f = fx(b).await;
+    let c = f.clock.as_ref();
+    let o = origin("10.0.0.9");
+    let mut throttled = None;
+    for i in 0..12 {
+        match f.auth.check_current_password(&f.t, c, &f.user, "not my password at all", &o).await {
+            Err(SignInError::Invalid) => {}
+            Err(SignInError::Throttled(s)) => {
+                throttled = Some((i, s));
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    let (at, wait) = throttled.expect("guessing is throttled");
+    assert!(at <= 6 && wait >= 1, "throttled after {at} guesses, wait {wait}");
+    // The wait holds for the right password too, and for sign-in with the same account.
+    assert!(matches!(f.auth.check_current_password(&f.t, c, &f.user, PW, &o).await, Err(SignInError::Throttled(_))));
+    assert!(matches!(f.auth.sign_in(&f.t, c, "anna@example.se", PW, &o).await, Err(SignInError::Throttled(_))));
+    f.clock.set(c.now_ms() + 3_600_000);
+    f.auth.check_current_password(&f.t, c, &f.user, PW, &o).await.expect("the right password, later");
+    let log = logbook::list(&f.t, &Filter::default()).await.expect("log");
+    let failed = log.iter().filter(|e| e.action == "auth.password.check_failed").count();
+    assert_eq!(failed, at, "each wrong guess is logged");
+    assert!(log.iter().any(|e| e.action == "auth.sign_in.throttled" && e.actor == format!("user:{}", f.user.id)));
+    f.env.cleanup().await;
+}
 
 async fn an_account_keeps_at_most_twenty_sessions(b: Backend) {
     let f = fx(b).await;
@@ -77,7 +217,7 @@ async fn fx(b: Backend) -> Fx {
 }
 
 fn origin(ip: &str) -> Origin {
-    Origin::new(Some(ip.parse().expect("ip")), Some("Mozilla/5.0 test"), Some("req1")).expect("origin")
+    Origin::new(Some(ip.parse().expect("ip")), Some("Mozilla/5.0 test"), Some("req1"))
 }
 
 async fn wrong_password_unknown_and_disabled_accounts_look_the_same(b: Backend) {

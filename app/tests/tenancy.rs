@@ -33,6 +33,33 @@ on_both_backends!(
     restart_keeps_everything,
 );
 
+/// Password hashes and sessions live in these files: only the server's user may read them, even
+/// under the usual umask 022 (which the test process has).
+#[cfg(unix)]
+#[tokio::test]
+async fn tenant_files_and_folders_are_private_to_the_server() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new(Backend::Sqlite).await;
+    env.tenancy.create_tenant(&slug("acme"), "Acme AB", StorageTarget::Sqlite).await.expect("create");
+    let t = env.tenancy.open_active(&slug("acme")).await.expect("open");
+    organisation::rename(&t, Actor::System, &SystemClock, "Acme Group AB").await.expect("write");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    let data = env.config.data_dir.clone();
+    assert_eq!(mode(&data.join("tenants")), 0o700);
+    let mut files = 0;
+    for dir in [data.clone(), data.join("tenants")] {
+        for entry in std::fs::read_dir(&dir).expect("list") {
+            let path = entry.expect("entry").path();
+            if path.is_file() {
+                files += 1;
+                assert_eq!(mode(&path), 0o600, "{} is readable by others", path.display());
+            }
+        }
+    }
+    assert!(files >= 4, "catalog.db, acme.db and their WAL files: {files}");
+    env.cleanup().await;
+}
+
 /// A failure after the database file exists (here SQLite cannot create its WAL file, as on a
 /// full or broken disk): the file and the catalog row are both gone afterwards.
 #[tokio::test]

@@ -4,52 +4,97 @@
 use app::core::{
     auth::{clear_cookie, cookie_value, sessions, CurrentSession},
     clock::SystemClock,
-    logbook::{self, Action, Actor, Event, Origin, Outcome},
+    logbook::{Action, Actor, Event, Origin, Outcome},
     state::AppState,
     tenancy::Tenant,
 };
 use axum::{
-    extract::{ConnectInfo, Request},
+    extract::Request,
     http::{header, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::Response,
 };
 
-use crate::error_page;
+use crate::{
+    client::{Client, Scheme},
+    error_page,
+};
 
-/// `scheme://host[:port]` → `host[:port]`, lowercased.
-fn authority(origin: &str) -> Option<String> {
-    let rest = origin.split_once("://")?.1;
-    let auth = rest.split('/').next()?;
-    (!auth.is_empty()).then(|| auth.to_ascii_lowercase())
-}
-
-fn origin_of(req: &Request) -> Origin {
-    let ip = req.extensions().get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-    let h = |n: header::HeaderName| req.headers().get(n).and_then(|v| v.to_str().ok());
-    let rid = req.headers().get("x-request-id").and_then(|v| v.to_str().ok());
-    Origin::new(ip, h(header::USER_AGENT), rid).unwrap_or_default()
-}
-
-/// Every state-changing request must come from a page of this same host: its Origin (or, when a
-/// browser sends none, its Referer) must name the Host it was sent to. Others get 403, logged.
-pub async fn same_origin(req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.run(req).await;
+/// `scheme://host[:port]` of an `Origin` or `Referer` value, lowercased, the default port left
+/// out; `None` for `null`, opaque or malformed values (and for userinfo, which no browser sends).
+fn serialized_origin(value: &str) -> Option<String> {
+    let (scheme, rest) = value.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
     }
-    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
-    let claimed = req
-        .headers()
-        .get(header::ORIGIN)
-        .or_else(|| req.headers().get(header::REFERER))
-        .and_then(|v| v.to_str().ok())
-        .and_then(authority);
-    if host.is_some() && claimed == host {
+    let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    Some(format!("{scheme}://{}", without_default_port(&scheme, &authority)))
+}
+
+fn without_default_port<'a>(scheme: &str, authority: &'a str) -> &'a str {
+    let default = if scheme == "https" { ":443" } else { ":80" };
+    authority.strip_suffix(default).unwrap_or(authority)
+}
+
+/// The origin this request was sent to: the scheme the browser used (ours, or a trusted proxy's
+/// word) and the Host header.
+fn own_origin(req: &Request) -> Option<String> {
+    let scheme = req.extensions().get::<Client>().map(|c| c.scheme).unwrap_or(Scheme::Http).as_str();
+    let host = req.headers().get(header::HOST)?.to_str().ok()?.to_ascii_lowercase();
+    (!host.is_empty()).then(|| format!("{scheme}://{}", without_default_port(scheme, &host)))
+}
+
+/// Why a write was let through or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Allowed,
+    Refused,
+}
+
+/// Browsers say where a request comes from in `Sec-Fetch-Site` (a header no page can set) and
+/// `Origin`/`Referer`. A write passes only when every one of them that is present names this very
+/// origin — scheme, host and port — and at least one is present. Sibling tenants are
+/// `same-site`, not `same-origin`, so they are refused too.
+fn judge(req: &Request) -> Verdict {
+    let text = |n: header::HeaderName| req.headers().get(n).map(|v| v.to_str().unwrap_or("\u{0}"));
+    let fetch_site = text(header::HeaderName::from_static("sec-fetch-site"));
+    if fetch_site.is_some_and(|s| !s.eq_ignore_ascii_case("same-origin")) {
+        return Verdict::Refused;
+    }
+    let own = own_origin(req);
+    // `Origin: null` (privacy modes, some form posts) says nothing; the Referer may still.
+    let claimed = text(header::ORIGIN)
+        .filter(|o| !o.eq_ignore_ascii_case("null"))
+        .or_else(|| text(header::REFERER))
+        .map(serialized_origin);
+    match claimed {
+        Some(claimed) => {
+            if own.is_some() && claimed == own {
+                Verdict::Allowed
+            } else {
+                Verdict::Refused
+            }
+        }
+        None if fetch_site.is_some() && own.is_some() => Verdict::Allowed,
+        None => Verdict::Refused,
+    }
+}
+
+/// Every state-changing request must come from a page of this same origin (see [`judge`]).
+/// Others get 403, logged.
+pub async fn same_origin(state: AppState, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || judge(&req) == Verdict::Allowed {
         return next.run(req).await;
     }
     if let Some(tenant) = req.extensions().get::<Tenant>() {
-        let event = Event::new(Actor::System, Action::AuthCsrfRejected, Outcome::Denied).origin(origin_of(&req));
-        if let Err(e) = logbook::record(tenant, &SystemClock, &event).await {
+        let origin = req.extensions().get::<Origin>().cloned().unwrap_or_default();
+        let event = Event::new(Actor::System, Action::AuthCsrfRejected, Outcome::Denied).origin(origin);
+        // Anonymous by nature (the session is not looked at yet): summarised when repeated.
+        if let Err(e) = state.auth.record_anonymous(tenant, &SystemClock, &event).await {
             tracing::error!(error = %e, "could not log a rejected cross-site request");
         }
     }
@@ -94,13 +139,56 @@ pub async fn session(state: AppState, mut req: Request, next: Next) -> Response 
 
 #[cfg(test)]
 mod tests {
-    use super::authority;
+    use super::*;
+
+    fn req(pairs: &[(&str, &str)], scheme: Scheme) -> Request {
+        let mut b = Request::builder().method("POST").uri("/api/x");
+        for (k, v) in pairs {
+            b = b.header(*k, *v);
+        }
+        let mut r = b.body(axum::body::Body::empty()).expect("request");
+        r.extensions_mut().insert(Client { ip: None, scheme });
+        r
+    }
 
     #[test]
-    fn authorities() {
-        assert_eq!(authority("http://acme.localhost:3000").as_deref(), Some("acme.localhost:3000"));
-        assert_eq!(authority("https://Acme.Samtal.Example/path?q").as_deref(), Some("acme.samtal.example"));
-        assert_eq!(authority("null"), None);
-        assert_eq!(authority("http://"), None);
+    fn origins_are_scheme_host_and_port() {
+        assert_eq!(serialized_origin("http://acme.localhost:3000").as_deref(), Some("http://acme.localhost:3000"));
+        assert_eq!(
+            serialized_origin("https://Acme.Samtal.Example/p?q").as_deref(),
+            Some("https://acme.samtal.example")
+        );
+        assert_eq!(serialized_origin("https://acme.example:443").as_deref(), Some("https://acme.example"));
+        assert_eq!(serialized_origin("null"), None);
+        assert_eq!(serialized_origin("http://"), None);
+        assert_eq!(serialized_origin("http://evil@acme.example"), None);
+        assert_eq!(serialized_origin("ftp://acme.example"), None);
+    }
+
+    #[test]
+    fn the_whole_origin_must_match() {
+        let host = ("host", "acme.example");
+        assert_eq!(judge(&req(&[host, ("origin", "http://acme.example")], Scheme::Http)), Verdict::Allowed);
+        assert_eq!(judge(&req(&[host, ("origin", "https://acme.example")], Scheme::Http)), Verdict::Refused);
+        assert_eq!(judge(&req(&[host, ("origin", "http://acme.example")], Scheme::Https)), Verdict::Refused);
+        assert_eq!(judge(&req(&[host, ("origin", "https://acme.example:443")], Scheme::Https)), Verdict::Allowed);
+        assert_eq!(judge(&req(&[host, ("origin", "http://acme.example:8080")], Scheme::Http)), Verdict::Refused);
+        assert_eq!(judge(&req(&[host, ("referer", "http://acme.example/account")], Scheme::Http)), Verdict::Allowed);
+        assert_eq!(judge(&req(&[host], Scheme::Http)), Verdict::Refused, "no evidence at all");
+        assert_eq!(judge(&req(&[("origin", "http://acme.example")], Scheme::Http)), Verdict::Refused, "no host");
+    }
+
+    #[test]
+    fn fetch_metadata_is_used_where_browsers_send_it() {
+        let host = ("host", "acme.example");
+        let same = ("sec-fetch-site", "same-origin");
+        assert_eq!(judge(&req(&[host, same, ("origin", "http://acme.example")], Scheme::Http)), Verdict::Allowed);
+        assert_eq!(judge(&req(&[host, same, ("origin", "null")], Scheme::Http)), Verdict::Allowed);
+        assert_eq!(judge(&req(&[host, same], Scheme::Http)), Verdict::Allowed);
+        assert_eq!(judge(&req(&[host, same, ("origin", "http://beta.example")], Scheme::Http)), Verdict::Refused);
+        for site in ["same-site", "cross-site", "none"] {
+            let r = req(&[host, ("sec-fetch-site", site), ("origin", "http://acme.example")], Scheme::Http);
+            assert_eq!(judge(&r), Verdict::Refused, "{site}");
+        }
     }
 }

@@ -6,7 +6,7 @@ use app::core::{auth::CurrentSession, state::AppState, tenancy::Tenant};
 use axum::{
     body::Body,
     extract::{FromRef, Request, State},
-    http::{HeaderValue, StatusCode, Uri},
+    http::{StatusCode, Uri},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
@@ -17,11 +17,15 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{
     catch_panic::CatchPanicLayer,
     limit::RequestBodyLimitLayer,
-    request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
+    request_id::{PropagateRequestIdLayer, RequestId},
     trace::TraceLayer,
 };
 
-use crate::{auth, error_page, security, tenant};
+use crate::{
+    auth,
+    client::{self, Scheme, TrustedProxies},
+    error_page, security, tenant,
+};
 
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -30,6 +34,22 @@ pub struct HttpConfig {
     pub addr: SocketAddr,
     pub site_root: PathBuf,
     pub max_body_bytes: usize,
+    /// Peers whose forwarding headers are believed (`--trusted-proxy`).
+    pub trusted_proxies: TrustedProxies,
+    /// The scheme this listener speaks; a trusted proxy may report another.
+    pub scheme: Scheme,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            site_root: PathBuf::from("target/site"),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            trusted_proxies: TrustedProxies::default(),
+            scheme: Scheme::Http,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -77,6 +97,7 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
     let context = request_context(app.clone());
     let tenancy = app.tenancy.clone();
     let for_sessions = app.clone();
+    let for_origin = app.clone();
     let state = HttpState { leptos, app };
     let shell = {
         let state = state.clone();
@@ -101,9 +122,9 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
         .layer(middleware::from_fn(error_status))
         // Innermost first: session, then the Origin check, then (outermost) the tenant.
         .layer(middleware::from_fn(move |req: Request, next: Next| auth::session(for_sessions.clone(), req, next)))
-        .layer(middleware::from_fn(auth::same_origin))
+        .layer(middleware::from_fn(move |req: Request, next: Next| auth::same_origin(for_origin.clone(), req, next)))
         .layer(middleware::from_fn(move |req: Request, next: Next| tenant::resolve(tenancy.clone(), req, next)));
-    with_middleware(router, config.max_body_bytes)
+    with_middleware(router, config)
 }
 
 /// Binds the listening socket. Pages stream in several writes; without TCP_NODELAY, Nagle's
@@ -143,14 +164,22 @@ async fn error_status(req: Request, next: Next) -> Response {
     };
     if let Ok(e) = serde_json::from_slice::<app::error::AppError>(&bytes) {
         parts.status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(seconds) = e.retry_after() {
+            parts.headers.insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }
 
 /// The layers every route gets, outermost last. Public so tests can wrap extra routes the
 /// same way (a panicking one, say).
-pub fn with_middleware(router: Router, max_body_bytes: usize) -> Router {
+pub fn with_middleware(router: Router, config: &HttpConfig) -> Router {
+    let max_body_bytes = config.max_body_bytes;
+    let (proxies, scheme) = (config.trusted_proxies.clone(), config.scheme);
     router
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            client::identify(proxies.clone(), scheme, req, next)
+        }))
         .layer(RequestBodyLimitLayer::new(max_body_bytes))
         .layer(middleware::from_fn(move |req: Request, next: Next| plain_too_large(req, next, max_body_bytes)))
         .layer(CatchPanicLayer::custom(|_panic| {
@@ -165,7 +194,7 @@ pub fn with_middleware(router: Router, max_body_bytes: usize) -> Router {
             let id = req.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
-        .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
+        .layer(middleware::from_fn(client::fresh_request_id))
 }
 
 /// Rewrites the body-limit layer's bare 413 into a page in plain words.
@@ -175,18 +204,6 @@ async fn plain_too_large(req: Request, next: Next, limit: usize) -> Response {
         return error_page::too_large(limit);
     }
     res
-}
-
-#[derive(Clone, Copy)]
-struct RandomRequestId;
-
-impl MakeRequestId for RandomRequestId {
-    fn make_request_id<B>(&mut self, _req: &http::Request<B>) -> Option<RequestId> {
-        let mut bytes = [0u8; 12];
-        getrandom::fill(&mut bytes).ok()?;
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        HeaderValue::from_str(&hex).ok().map(RequestId::new)
-    }
 }
 
 #[derive(serde::Serialize)]

@@ -1,7 +1,19 @@
 //! Background work inside the server.
 use std::{sync::Arc, time::Duration};
 
-use app::core::{logbook::Retention, tenancy::Tenancy};
+use app::core::{auth::service::Auth, clock::SystemClock, logbook::Retention, tenancy::Tenancy};
+
+/// Writes the logbook summaries of repeated anonymous refusals whose window has closed, every 5
+/// seconds (so a summary is at most a few seconds past its minute).
+pub fn spawn_anonymous_summaries(tenancy: Arc<Tenancy>, auth: Arc<Auth>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            auth.flush_anonymous(&tenancy, &SystemClock, false).await;
+        }
+    })
+}
 
 /// Closes tenant pools that have been idle past the limit, every 30 seconds.
 pub fn spawn_pool_reaper(tenancy: Arc<Tenancy>) -> tokio::task::JoinHandle<()> {

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod client;
 pub mod error_page;
 pub mod http;
 pub mod jobs;

@@ -142,8 +142,10 @@ fn logbook_cli_verifies_tails_and_exports() {
     let (ok, csv, err) = run(&["logbook", "export", "acme", "--from", &from, "--to", &to]);
     assert!(ok, "{err}");
     let lines: Vec<_> = csv.lines().collect();
-    assert!(lines[0].starts_with("seq,time_utc,actor,action"), "{csv}");
-    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[0].starts_with(r#""seq","time_utc","actor","action""#), "{csv}");
+    // Header, the two tenant events, and the export itself (logged before the data leaves).
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(lines[3].contains("logbook.exported"), "{csv}");
     let (_, out, _) = run(&["logbook", "tail", "acme", "--action", "logbook.exported"]);
     assert!(out.contains("logbook.exported"), "the export was not logged: {out}");
     let (ok, _, err) = run(&["logbook", "export", "acme", "--from", "2026-02-30", "--to", &to]);
@@ -221,4 +223,59 @@ fn user_create_prints_a_one_time_link_and_demo_accounts_are_written_privately() 
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777, 0o600);
     }
+}
+
+/// Runs `samtal ARGS --data-dir DATA` with no master key in the environment.
+fn samtal_keyless(data: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(BIN)
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .env_remove("SAMTAL_MASTER_KEY")
+        .env_remove("SAMTAL_MASTER_KEY_FILE")
+        .output()
+        .expect("run samtal");
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[cfg(unix)]
+#[test]
+fn data_directories_are_private_and_writable_ones_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    let (ok, _, err) = samtal(&data, "21", &["tenant", "create", "acme", "--name", "Acme AB"]);
+    assert!(ok, "{err}");
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("tenants")), 0o700);
+    for f in ["catalog.db", "tenants/acme.db"] {
+        assert_eq!(mode(&data.join(f)), 0o600, "{f}");
+    }
+    // A data directory from before: readable by all. The next command narrows it.
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::set_permissions(data.join("catalog.db"), std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let (ok, _, err) = samtal(&data, "21", &["tenant", "list"]);
+    assert!(ok, "{err}");
+    assert_eq!((mode(&data), mode(&data.join("catalog.db"))), (0o700, 0o600));
+    // One that others can write into is refused before anything is read.
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let (ok, _, err) = samtal(&data, "21", &["tenant", "list"]);
+    assert!(!ok && err.contains("can be written by other users"), "{err}");
+}
+
+#[test]
+fn a_development_key_in_the_data_directory_is_used_only_when_asked_for() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    std::fs::create_dir(&data).expect("mkdir");
+    app::core::keys::MasterKey::generate_file(&data.join("master.key")).expect("dev key");
+    let (ok, err) = samtal_keyless(&data, &["tenant", "create", "acme", "--name", "Acme AB"]);
+    assert!(!ok && err.contains("--dev-master-key"), "the development key was used silently: {err}");
+    assert!(!data.join("tenants").exists());
+    let (ok, err) = samtal_keyless(&data, &["tenant", "create", "acme", "--name", "Acme AB", "--dev-master-key"]);
+    assert!(ok, "{err}");
+    // A real key given while a development key lies around: used, and the stray key is named.
+    let (ok, _, err) = samtal(&data, "17", &["tenant", "list"]);
+    assert!(ok && err.contains("holds a development master key"), "{err}");
 }

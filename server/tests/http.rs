@@ -47,6 +47,7 @@ fn app(site: &Site, max_body_bytes: usize) -> Router {
         addr: "127.0.0.1:0".parse().expect("addr"),
         site_root: site.dir.path().to_path_buf(),
         max_body_bytes,
+        ..Default::default()
     };
     router(&config, AppState::new(site.env.tenancy.clone()))
 }
@@ -185,7 +186,7 @@ async fn a_panic_becomes_a_plain_500_page_without_details() {
                 ""
             }),
         ),
-        1024,
+        &HttpConfig { max_body_bytes: 1024, ..Default::default() },
     );
     let (status, h, body) = send(router, get_req("/boom")).await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);

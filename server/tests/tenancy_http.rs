@@ -49,6 +49,7 @@ impl Fixture {
             addr: "127.0.0.1:0".parse().expect("addr"),
             site_root: self.site.path().to_path_buf(),
             max_body_bytes: 1 << 20,
+            ..Default::default()
         };
         router(&config, AppState::new(self.env.tenancy.clone()))
     }

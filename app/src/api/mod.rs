@@ -40,12 +40,12 @@ mod server_side {
         use_context::<Option<CurrentSession>>().flatten()
     }
 
-    /// Client IP, user agent and request id for the logbook.
+    /// Client IP, user agent and request id for the logbook, as the server's middleware decided
+    /// them (the IP behind a trusted proxy, the server's own request id).
     pub fn origin() -> Origin {
-        let Some(parts) = use_context::<http::request::Parts>() else { return Origin::default() };
-        let ip = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-        let header = |n: &str| parts.headers.get(n).and_then(|v| v.to_str().ok());
-        Origin::new(ip, header("user-agent"), header("x-request-id")).unwrap_or_default()
+        use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Origin>().cloned())
+            .unwrap_or_default()
     }
 
     /// The guard every server function calls with what it needs. A refusal is logged and changes
@@ -122,6 +122,16 @@ mod server_side {
         let mut chars = text.chars();
         let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
         AppError::Invalid(format!("{first}{}.", chars.as_str().trim_end_matches('.')))
+    }
+
+    /// An admin change that would leave no active admin, in words; anything else is internal.
+    pub fn last_admin_or_internal(e: crate::core::auth::AuthError) -> AppError {
+        match e {
+            crate::core::auth::AuthError::LastAdmin => AppError::Invalid(
+                "The organisation must keep at least one active admin. Make someone else admin first.".into(),
+            ),
+            e => internal(e),
+        }
     }
 
     /// Logs and hides an internal error.

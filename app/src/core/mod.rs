@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod clock;
 pub mod db;
+pub mod files;
 pub mod keys;
 pub mod logbook;
 pub mod mail;

@@ -34,6 +34,7 @@ pub async fn serve(state: app::core::state::AppState) -> u16 {
         addr: "127.0.0.1:0".parse().expect("addr"),
         site_root: site.keep(),
         max_body_bytes: 1 << 20,
+        ..Default::default()
     };
     let router = server::http::router(&http, state);
     let listener = server::http::bind("127.0.0.1:0".parse().expect("addr")).expect("bind");

@@ -6,22 +6,36 @@ use crate::error::AppError;
 #[server(endpoint = "auth/change_password")]
 pub async fn change_password(current: String, new_password: String) -> Result<(), AppError> {
     use crate::core::{
-        auth::{guard::Need, sessions, users, AuthError},
+        auth::{guard::Need, service::SignInError, sessions, users, AuthError},
         clock::SystemClock,
     };
     let (tenant, user) = super::super::require(Need::SignedIn).await?;
     let state = super::super::state()?;
-    let ok = state.auth.hasher.verify(&current, user.password_hash.as_deref()).await.map_err(super::super::internal)?;
-    if !ok.ok {
-        return Err(AppError::Invalid("The current password is wrong.".into()));
+    if new_password.chars().count() > crate::core::auth::password::MAX_LEN {
+        return Err(super::super::sentence(crate::core::auth::password::PolicyError::TooLong));
+    }
+    let origin = super::super::origin();
+    // Its own task, like sign-in: a disconnect cannot cancel the count or the logbook event.
+    let (auth, t, u, pw) = (state.auth.clone(), tenant.clone(), user.clone(), current);
+    let o = origin.clone();
+    let check = tokio::spawn(async move { auth.check_current_password(&t, &SystemClock, &u, &pw, &o).await });
+    match check.await.map_err(super::super::internal)? {
+        Ok(()) => {}
+        Err(SignInError::Invalid) => return Err(AppError::Invalid("The current password is wrong.".into())),
+        Err(SignInError::Throttled(seconds)) => return Err(AppError::Throttled { seconds }),
+        Err(SignInError::Busy(seconds)) => return Err(AppError::Busy { seconds }),
+        Err(e) => return Err(super::super::internal(e)),
     }
     match users::set_password(&tenant, &SystemClock, &state.auth.hasher, &user, &new_password).await {
         Ok(()) => {}
         Err(AuthError::Policy(p)) => return Err(super::super::sentence(p)),
+        Err(AuthError::Hash(crate::core::auth::password::HashError::Busy)) => {
+            return Err(AppError::Busy { seconds: 1 })
+        }
         Err(e) => return Err(super::super::internal(e)),
     }
     // set_password ended all sessions; give this device a new one.
-    let cookie = sessions::create(&tenant, &SystemClock, &user.id, super::super::origin().ip, None)
+    let cookie = sessions::create(&tenant, &SystemClock, &user.id, origin.ip, origin.user_agent.as_deref())
         .await
         .map_err(super::super::internal)?;
     let opts = expect_context::<leptos_axum::ResponseOptions>();

@@ -32,6 +32,7 @@ pub async fn sign_in(email: String, password: String) -> Result<Me, AppError> {
         }
         Err(SignInError::Invalid) => Err(AppError::InvalidCredentials),
         Err(SignInError::Throttled(seconds)) => Err(AppError::Throttled { seconds }),
+        Err(SignInError::Busy(seconds)) => Err(AppError::Busy { seconds }),
         Err(SignInError::Internal(e)) => Err(super::super::internal(e)),
     }
 }

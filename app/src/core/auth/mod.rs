@@ -31,6 +31,8 @@ pub enum AuthError {
     InvalidEmail,
     #[error("the name must be 1 to 200 characters")]
     InvalidName,
+    #[error("the organisation must keep at least one active admin")]
+    LastAdmin,
     #[error("no such account")]
     NoSuchUser,
     #[error("this link is invalid, used or expired")]

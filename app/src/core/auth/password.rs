@@ -2,13 +2,15 @@
 //! PHC strings; hashing runs on low-priority threads of its own behind a semaphore sized to the
 //! machine, so a sign-in flood queues instead of starving every other request. Unknown accounts are checked
 //! against a dummy hash, so time and answer are the same as for a wrong password.
-use std::sync::{Arc, OnceLock};
+use std::{
+    collections::{HashMap, VecDeque},
+    sync::{Arc, Condvar, Mutex, OnceLock},
+};
 
 use argon2::{
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
 };
-use tokio::sync::Semaphore;
 use zeroize::Zeroizing;
 
 pub const MIN_LEN: usize = 12;
@@ -20,8 +22,9 @@ pub enum PolicyError {
     TooShort(usize),
     #[error("the password must be at most {MAX_LEN} characters long")]
     TooLong,
-    #[error("this password is too common; choose one that others are unlikely to use")]
-    Common,
+    /// zxcvbn's estimate is below [`MIN_SCORE`]; the text is its feedback in plain words.
+    #[error("this password is too easy to guess{0}")]
+    Weak(String),
     #[error("the password must not contain your e-mail address or name")]
     Personal,
     #[error("choose a password you have not used recently")]
@@ -34,6 +37,9 @@ pub enum HashError {
     Hash,
     #[error("the hashing pool is shut down")]
     Closed,
+    /// The queue (or this tenant's lane of it) is full: try again in a moment.
+    #[error("too many password checks are waiting")]
+    Busy,
 }
 
 /// The OWASP-recommended Argon2id configuration.
@@ -48,27 +54,89 @@ fn argon2() -> Argon2<'static> {
 
 type Job = Box<dyn FnOnce() + Send>;
 
+/// How much hashing work may wait. A full queue answers at once ("busy, retry shortly") instead
+/// of growing: an anonymous flood costs bounded memory and never delays work beyond seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueLimits {
+    /// Jobs waiting across all tenants.
+    pub total: usize,
+    /// Jobs waiting for one tenant (one organisation's flood fills only its own lane).
+    pub per_lane: usize,
+}
+
+impl Default for QueueLimits {
+    fn default() -> Self {
+        // About 20 ms a hash: a full lane waits well under a second per thread; the total lets
+        // eight flooding tenants fill their lanes before anyone else is refused.
+        Self { total: 256, per_lane: 32 }
+    }
+}
+
+/// Waiting jobs in one FIFO lane per tenant, served round-robin: each turn takes the oldest job
+/// of the next lane, so a tenant with one sign-in waits behind at most one job of every other
+/// tenant, however long their lanes are.
+#[derive(Default)]
+struct Lanes {
+    lanes: HashMap<String, VecDeque<Job>>,
+    turn: VecDeque<String>,
+    waiting: usize,
+    closed: bool,
+}
+
+struct Shared {
+    lanes: Mutex<Lanes>,
+    ready: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Lanes> {
+        self.lanes.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The next job in round-robin order, or `None` once closed and drained.
+    fn next(&self) -> Option<Job> {
+        let mut l = self.lock();
+        loop {
+            if let Some(lane) = l.turn.pop_front() {
+                let (job, more) = match l.lanes.get_mut(&lane) {
+                    Some(q) => (q.pop_front(), !q.is_empty()),
+                    None => (None, false),
+                };
+                if more {
+                    l.turn.push_back(lane);
+                } else {
+                    l.lanes.remove(&lane);
+                }
+                if let Some(job) = job {
+                    l.waiting -= 1;
+                    return Some(job);
+                }
+                continue;
+            }
+            if l.closed {
+                return None;
+            }
+            l = self.ready.wait(l).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
 /// Threads of their own for hashing, at a lower CPU priority (nice 10 on Linux): idle, they may
 /// use every core; under a sign-in flood the scheduler runs page requests first, so a flood slows
 /// sign-ins, not everybody else. They end when the last [`Hasher`] clone is dropped.
-struct LowPriorityThreads {
-    jobs: std::sync::mpsc::Sender<Job>,
+struct Pool {
+    shared: Arc<Shared>,
+    limits: QueueLimits,
 }
 
-impl LowPriorityThreads {
-    fn start(n: usize) -> Self {
-        let (jobs, rx) = std::sync::mpsc::channel::<Job>();
-        let rx = Arc::new(std::sync::Mutex::new(rx));
+impl Pool {
+    fn start(n: usize, limits: QueueLimits) -> Self {
+        let shared = Arc::new(Shared { lanes: Mutex::new(Lanes::default()), ready: Condvar::new() });
         for i in 0..n {
-            let rx = rx.clone();
+            let shared = shared.clone();
             let spawned = std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || {
                 lower_priority();
-                loop {
-                    let job = match rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok(job) = job else { return };
+                while let Some(job) = shared.next() {
                     // A panicking job must not take the thread with it; its caller sees the
                     // dropped reply channel as an error.
                     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
@@ -78,7 +146,33 @@ impl LowPriorityThreads {
                 tracing::error!(error = %e, "could not start a password hashing thread");
             }
         }
-        Self { jobs }
+        Self { shared, limits }
+    }
+
+    fn submit(&self, lane: &str, job: Job) -> Result<(), HashError> {
+        let mut l = self.shared.lock();
+        if l.closed {
+            return Err(HashError::Closed);
+        }
+        let in_lane = l.lanes.get(lane).map_or(0, VecDeque::len);
+        if l.waiting >= self.limits.total || in_lane >= self.limits.per_lane {
+            return Err(HashError::Busy);
+        }
+        if in_lane == 0 {
+            l.turn.push_back(lane.to_string());
+        }
+        l.lanes.entry(lane.to_string()).or_default().push_back(job);
+        l.waiting += 1;
+        drop(l);
+        self.shared.ready.notify_one();
+        Ok(())
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        self.shared.lock().closed = true;
+        self.shared.ready.notify_all();
     }
 }
 
@@ -93,34 +187,35 @@ fn lower_priority() {
 #[cfg(not(target_os = "linux"))]
 fn lower_priority() {}
 
-/// Hashing is CPU- and memory-heavy: at most this many run at once, on their own threads.
+/// Hashing is CPU- and memory-heavy: it runs on a few threads of its own, fed from bounded
+/// per-tenant lanes.
 #[derive(Clone)]
 pub struct Hasher {
-    permits: Arc<Semaphore>,
-    threads: Arc<LowPriorityThreads>,
+    pool: Arc<Pool>,
 }
 
 impl Hasher {
     pub fn new(concurrency: usize) -> Self {
-        let n = concurrency.max(1);
-        Self { permits: Arc::new(Semaphore::new(n)), threads: Arc::new(LowPriorityThreads::start(n)) }
+        Self::with_limits(concurrency, QueueLimits::default())
     }
 
-    /// Runs `f` on a hashing thread once a permit is free (waiters are served in order). The
-    /// permit travels with the job, so a caller that goes away cannot free it while the hash still
-    /// runs; a job whose caller is gone before it starts is skipped.
-    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
-        let permit = self.permits.clone().acquire_owned().await.map_err(|_| HashError::Closed)?;
+    pub fn with_limits(concurrency: usize, limits: QueueLimits) -> Self {
+        Self { pool: Arc::new(Pool::start(concurrency.max(1), limits)) }
+    }
+
+    /// Runs `f` on a hashing thread in `lane`'s turn. Refused at once with [`HashError::Busy`]
+    /// when the lane or the whole queue is full. A job whose caller is gone before it starts is
+    /// skipped; one that started runs to the end (its thread is busy either way).
+    async fn run<T: Send + 'static>(&self, lane: &str, f: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        self.threads
-            .jobs
-            .send(Box::new(move || {
-                let _permit = permit;
+        self.pool.submit(
+            lane,
+            Box::new(move || {
                 if !tx.is_closed() {
                     let _ = tx.send(f());
                 }
-            }))
-            .map_err(|_| HashError::Closed)?;
+            }),
+        )?;
         rx.await.map_err(|_| HashError::Hash)
     }
 
@@ -131,9 +226,19 @@ impl Hasher {
         Self::new(cores.saturating_sub(1).max(1))
     }
 
+    /// Jobs waiting now, all lanes together.
+    pub fn waiting(&self) -> usize {
+        self.pool.shared.lock().waiting
+    }
+
     pub async fn hash(&self, password: &str) -> Result<String, HashError> {
+        self.hash_for("", password).await
+    }
+
+    /// Hashes in `lane` (the tenant's slug).
+    pub async fn hash_for(&self, lane: &str, password: &str) -> Result<String, HashError> {
         let password = Zeroizing::new(password.to_string());
-        self.run(move || {
+        self.run(lane, move || {
             let mut salt = [0u8; 16];
             getrandom::fill(&mut salt).map_err(|_| HashError::Hash)?;
             let salt = SaltString::encode_b64(&salt).map_err(|_| HashError::Hash)?;
@@ -142,12 +247,16 @@ impl Hasher {
         .await?
     }
 
+    pub async fn verify(&self, password: &str, phc: Option<&str>) -> Result<Verified, HashError> {
+        self.verify_for("", password, phc).await
+    }
+
     /// Checks `password` against `phc`, or against a dummy hash when there is no account, so
     /// both cost the same. Returns whether it matched and whether the hash should be upgraded.
-    pub async fn verify(&self, password: &str, phc: Option<&str>) -> Result<Verified, HashError> {
+    pub async fn verify_for(&self, lane: &str, password: &str, phc: Option<&str>) -> Result<Verified, HashError> {
         let password = Zeroizing::new(password.to_string());
         let real = phc.map(str::to_string);
-        self.run(move || {
+        self.run(lane, move || {
             let stored = real.clone().unwrap_or_else(|| dummy_hash().to_string());
             let Ok(parsed) = PasswordHash::new(&stored) else {
                 return Ok(Verified { ok: false, needs_rehash: false });
@@ -178,10 +287,14 @@ fn dummy_hash() -> &'static str {
     })
 }
 
-/// Common passwords of 12 characters or more (shorter ones fail the length rule anyway).
-static COMMON: &str = include_str!("common-passwords.txt");
+/// zxcvbn scores 0–4; 3 is "safely unguessable: moderate protection from offline slow-hash
+/// scenario" (about 10^8 guesses or more), which an Argon2id hash makes costly enough.
+pub const MIN_SCORE: u8 = 3;
 
-/// NIST 800-63B: length, not composition; refuse common and personal ones.
+/// NIST 800-63B: length, not composition; refuse what is easy to guess (zxcvbn: dictionaries of
+/// common passwords, words and names, keyboard walks, sequences, repeats, dates, and the
+/// `personal` inputs — the person's name and e-mail and the organisation's name) and passwords
+/// that contain the person's own name or e-mail address.
 pub fn check_policy(password: &str, min_len: usize, personal: &[&str]) -> Result<(), PolicyError> {
     let min_len = min_len.max(MIN_LEN);
     let chars = password.chars().count();
@@ -192,37 +305,38 @@ pub fn check_policy(password: &str, min_len: usize, personal: &[&str]) -> Result
         return Err(PolicyError::TooLong);
     }
     let lower = password.to_lowercase();
-    if COMMON.lines().any(|c| c == lower) || is_trivial(&lower) {
-        return Err(PolicyError::Common);
-    }
+    let mut inputs: Vec<String> = Vec::new();
     for p in personal {
         let p = p.trim().to_lowercase();
-        let local = p.split('@').next().unwrap_or("");
-        if (local.chars().count() >= 4 && lower.contains(local)) || (!p.is_empty() && lower.contains(&p)) {
+        let local = p.split('@').next().unwrap_or("").to_string();
+        if (local.chars().count() >= 4 && lower.contains(&local)) || (p.chars().count() >= 4 && lower.contains(&p)) {
             return Err(PolicyError::Personal);
         }
+        inputs.extend(p.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3).map(String::from));
+        inputs.push(p);
+    }
+    let inputs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    let estimate = zxcvbn::zxcvbn(password, &inputs);
+    if u8::from(estimate.score()) < MIN_SCORE {
+        return Err(PolicyError::Weak(feedback_words(estimate.feedback())));
     }
     Ok(())
 }
 
-/// One repeated character, a run of the keyboard or alphabet, or a short pattern repeated.
-fn is_trivial(p: &str) -> bool {
-    let chars: Vec<char> = p.chars().collect();
-    let distinct = {
-        let mut c = chars.clone();
-        c.sort_unstable();
-        c.dedup();
-        c.len()
-    };
-    if distinct <= 3 {
-        return true;
+/// zxcvbn's warning and suggestions as one clause (": …"), or nothing when it has none.
+fn feedback_words(feedback: Option<&zxcvbn::feedback::Feedback>) -> String {
+    let Some(f) = feedback else { return String::new() };
+    let parts: Vec<String> = f
+        .warning()
+        .map(|w| w.to_string())
+        .into_iter()
+        .chain(f.suggestions().iter().map(|s| s.to_string()))
+        .filter(|s| !s.is_empty())
+        .collect();
+    if parts.is_empty() {
+        return String::new();
     }
-    let ascending = chars.windows(2).all(|w| (w[1] as u32).wrapping_sub(w[0] as u32) == 1);
-    let descending = chars.windows(2).all(|w| (w[0] as u32).wrapping_sub(w[1] as u32) == 1);
-    if ascending || descending {
-        return true;
-    }
-    (1..=chars.len() / 2).any(|n| chars.len() % n == 0 && chars.chunks(n).all(|c| c == &chars[..n]))
+    format!(": {}", parts.join(" ").trim_end_matches('.'))
 }
 
 #[cfg(test)]
@@ -238,12 +352,32 @@ mod tests {
         assert_eq!(check_policy("twelve chars", 8, &[]), Ok(()), "tenant minimum never goes below 12");
         assert_eq!(check_policy("correct horse battery staple", 12, &[]), Ok(()));
         assert_eq!(check_policy("ålgräs-mjölk-kaffe", 12, &[]), Ok(()));
-        assert_eq!(check_policy("Password1234", 12, &[]), Err(PolicyError::Common));
-        assert_eq!(check_policy("qwertyuiopåä", 12, &[]), Err(PolicyError::Common));
-        assert_eq!(check_policy("aaaaaaaaaaaaaaa", 12, &[]), Err(PolicyError::Common));
-        assert_eq!(check_policy("abcdefghijklmnop", 12, &[]), Err(PolicyError::Common));
-        assert_eq!(check_policy("123456789012", 12, &[]), Err(PolicyError::Common));
-        assert_eq!(check_policy("abc123abc123abc123", 12, &[]), Err(PolicyError::Common));
+        let weak = |p: &str| matches!(check_policy(p, 12, &[]), Err(PolicyError::Weak(_)));
+        for p in [
+            "Password1234",
+            "password12345",
+            "qwertyuiopasdf",
+            "aaaaaaaaaaaaaaa",
+            "abcdefghijklmnop",
+            "123456789012",
+            "abc123abc123abc123",
+            "iloveyou12345",
+            "1qaz2wsx3edc4rfv",
+            "qwertyuiopåä",
+            "football2026!",
+            "correcthorse1",
+        ] {
+            assert!(weak(p), "{p} should be refused");
+        }
+        // Its feedback reaches the person in words.
+        let Err(PolicyError::Weak(words)) = check_policy("password12345", 12, &[]) else { panic!("weak") };
+        assert!(words.starts_with(": ") && words.len() > 10, "{words:?}");
+        // The organisation's name is a user input too: strong elsewhere, guessable at its owner.
+        assert_eq!(check_policy("Kvarnholmsbolaget26", 12, &[]), Ok(()));
+        assert!(matches!(
+            check_policy("Kvarnholmsbolaget26", 12, &["Kvarnholmsbolaget AB"]),
+            Err(PolicyError::Weak(_))
+        ));
         assert_eq!(check_policy("anna.svensson-2026!", 12, &["anna.svensson@acme.se"]), Err(PolicyError::Personal));
     }
 
@@ -269,5 +403,57 @@ mod tests {
         let phc = weak.hash_password(b"correct horse battery staple", &salt).expect("hash").to_string();
         let v = Hasher::new(1).verify("correct horse battery staple", Some(&phc)).await.expect("v");
         assert_eq!(v, Verified { ok: true, needs_rehash: true });
+    }
+
+    #[tokio::test]
+    async fn lanes_are_bounded_and_served_in_turn() {
+        let h = Hasher::with_limits(1, QueueLimits { total: 6, per_lane: 4 });
+        // Occupy the one thread, then fill the flooding tenant's lane.
+        let (gate_tx, gate_rx) = std::sync::mpsc::channel::<()>();
+        let blocker = {
+            let h = h.clone();
+            tokio::spawn(async move { h.run("flood", move || gate_rx.recv().is_ok()).await })
+        };
+        while h.waiting() > 0 {
+            tokio::task::yield_now().await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut queued = Vec::new();
+        for i in 0..4 {
+            let (h, order) = (h.clone(), order.clone());
+            queued.push(tokio::spawn(async move {
+                h.run("flood", move || order.lock().expect("order").push(format!("flood{i}"))).await
+            }));
+        }
+        while h.waiting() < 4 {
+            tokio::task::yield_now().await;
+        }
+        assert!(matches!(h.run("flood", || ()).await, Err(HashError::Busy)), "the lane is full");
+        let other = {
+            let (h, order) = (h.clone(), order.clone());
+            tokio::spawn(async move { h.run("quiet", move || order.lock().expect("order").push("quiet".into())).await })
+        };
+        while h.waiting() < 5 {
+            tokio::task::yield_now().await;
+        }
+        let third = {
+            let (h, order) = (h.clone(), order.clone());
+            tokio::spawn(async move { h.run("third", move || order.lock().expect("order").push("third".into())).await })
+        };
+        while h.waiting() < 6 {
+            tokio::task::yield_now().await;
+        }
+        assert!(matches!(h.run("fourth", || ()).await, Err(HashError::Busy)), "the whole queue is full");
+        gate_tx.send(()).expect("release");
+        assert!(blocker.await.expect("join").expect("ran"));
+        for q in queued {
+            q.await.expect("join").expect("ran");
+        }
+        other.await.expect("join").expect("ran");
+        third.await.expect("join").expect("ran");
+        let order = order.lock().expect("order").clone();
+        // Round-robin: the quiet tenants ran after one flood job each turn, not after all four.
+        assert_eq!(order[..3], ["flood0", "quiet", "third"], "{order:?}");
     }
 }

@@ -14,6 +14,18 @@ const FREE_FAILURES: usize = 5;
 const MAX_WAIT_MS: i64 = 15 * 60_000;
 pub const MAX_FAILURES_PER_HOUR: usize = 100;
 
+/// The throttle key of a client address at one tenant. IPv6 clients are counted per /64: one
+/// subscriber usually holds a whole /64, so counting single addresses would let them rotate.
+pub fn ip_key(tenant: &str, ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => format!("ip/{tenant}/{v4}"),
+        std::net::IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("ip/{tenant}/{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct Entry {
     failures: VecDeque<i64>,
@@ -47,6 +59,15 @@ impl Throttle {
         }
         e.failures.push_back(now);
         e.next_allowed = next_allowed(&e.failures);
+    }
+
+    /// Takes back the newest failure counted for `key` (an attempt that was never checked).
+    pub fn forget_one(&self, key: &str) {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(e) = map.get_mut(key) {
+            e.failures.pop_back();
+            e.next_allowed = next_allowed(&e.failures);
+        }
     }
 
     pub fn success(&self, key: &str) {
@@ -89,6 +110,17 @@ mod tests {
         assert_eq!(t.check("b", now), Ok(()), "other keys are not affected");
         t.success("a");
         assert_eq!(t.check("a", now), Ok(()));
+    }
+
+    #[test]
+    fn ip_keys_name_the_tenant_and_a_v6_prefix() {
+        let v4 = "192.0.2.1".parse().expect("ip");
+        assert_eq!(ip_key("acme", v4), "ip/acme/192.0.2.1");
+        assert_ne!(ip_key("acme", v4), ip_key("beta", v4));
+        let a = "2001:db8:1:2:aaaa::1".parse().expect("ip");
+        let b = "2001:db8:1:2:bbbb::2".parse().expect("ip");
+        assert_eq!(ip_key("acme", a), ip_key("acme", b));
+        assert_eq!(ip_key("acme", a), "ip/acme/2001:db8:1:2::/64");
     }
 
     #[test]

@@ -54,8 +54,13 @@ pub async fn peek(tenant: &Tenant, clock: &dyn Clock, token: &str) -> Result<Str
     user.ok_or(AuthError::BadToken)
 }
 
-/// Marks the token used; only one caller can ever succeed.
-pub async fn consume(tenant: &Tenant, clock: &dyn Clock, token: &str) -> Result<String, AuthError> {
+/// Marks the token used inside the caller's transaction; only one caller can ever succeed.
+/// Returns the account it belongs to.
+pub async fn consume_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    clock: &dyn Clock,
+    token: &str,
+) -> Result<String, AuthError> {
     let now = clock.now_ms();
     let user: Option<String> = sqlx::query_scalar(
         "UPDATE auth_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3 \
@@ -64,7 +69,15 @@ pub async fn consume(tenant: &Tenant, clock: &dyn Clock, token: &str) -> Result<
     .bind(now)
     .bind(token_hash(token))
     .bind(now)
-    .fetch_optional(tenant.db().pool())
+    .fetch_optional(&mut **tx)
     .await?;
     user.ok_or(AuthError::BadToken)
+}
+
+/// Marks the token used on its own transaction.
+pub async fn consume(tenant: &Tenant, clock: &dyn Clock, token: &str) -> Result<String, AuthError> {
+    let mut tx = tenant.db().pool().begin().await?;
+    let user = consume_in(&mut tx, clock, token).await?;
+    tx.commit().await?;
+    Ok(user)
 }

@@ -137,14 +137,17 @@ pub async fn create(
 }
 
 /// Changes a role; the account's sessions end, so the new role starts with a new session.
+/// Refused when it would leave the organisation without an active admin.
 pub async fn set_role(tenant: &Tenant, clock: &dyn Clock, by: Actor, user: &User, role: Role) -> Result<(), AuthError> {
     let mut tx = tenant.db().pool().begin().await?;
+    let admins_before = lock_admins(&mut tx).await?;
     sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
         .bind(role.as_str())
         .bind(clock.now_ms())
         .bind(&user.id)
         .execute(&mut *tx)
         .await?;
+    keep_an_admin(&mut tx, admins_before).await?;
     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&user.id).execute(&mut *tx).await?;
     let event = Event::new(by, Action::UserRoleChanged, Outcome::Success).target(TargetType::User, user.log_id());
     logbook::append(&mut tx, tenant, clock, &event).await?;
@@ -152,7 +155,8 @@ pub async fn set_role(tenant: &Tenant, clock: &dyn Clock, by: Actor, user: &User
     Ok(())
 }
 
-/// Disables or enables an account; disabling ends its sessions at once.
+/// Disables or enables an account; disabling ends its sessions at once. Refused when it would
+/// leave the organisation without an active admin.
 pub async fn set_enabled(
     tenant: &Tenant,
     clock: &dyn Clock,
@@ -161,12 +165,14 @@ pub async fn set_enabled(
     enabled: bool,
 ) -> Result<(), AuthError> {
     let mut tx = tenant.db().pool().begin().await?;
+    let admins_before = lock_admins(&mut tx).await?;
     sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(if enabled { "active" } else { "disabled" })
         .bind(clock.now_ms())
         .bind(&user.id)
         .execute(&mut *tx)
         .await?;
+    keep_an_admin(&mut tx, admins_before).await?;
     if !enabled {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&user.id).execute(&mut *tx).await?;
     }
@@ -174,6 +180,28 @@ pub async fn set_enabled(
     let event = Event::new(by, action, Outcome::Success).target(TargetType::User, user.log_id());
     logbook::append(&mut tx, tenant, clock, &event).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Locks every active admin's row (PostgreSQL row locks; SQLite's write lock) before anything is
+/// read, so two changes that each leave "another" admin cannot both commit: the second waits and
+/// then counts what the first left. Returns how many active admins there were.
+async fn lock_admins(tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<u64, AuthError> {
+    let locked = sqlx::query("UPDATE users SET updated_at = updated_at WHERE role = 'admin' AND status = 'active'")
+        .execute(&mut **tx)
+        .await?;
+    Ok(locked.rows_affected())
+}
+
+/// Fails (and so rolls the transaction back) when the change left no active admin where there
+/// was one.
+async fn keep_an_admin(tx: &mut sqlx::Transaction<'static, sqlx::Any>, before: u64) -> Result<(), AuthError> {
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND status = 'active'")
+        .fetch_one(&mut **tx)
+        .await?;
+    if before > 0 && after == 0 {
+        return Err(AuthError::LastAdmin);
+    }
     Ok(())
 }
 
@@ -189,8 +217,49 @@ pub async fn set_password(
     user: &User,
     new_password: &str,
 ) -> Result<(), AuthError> {
+    let hash = checked_hash(tenant, hasher, user, new_password).await?;
+    let mut tx = tenant.db().pool().begin().await?;
+    store_password(&mut tx, tenant, clock, user, &hash).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a password from a one-time link. The token is used up and the password written in one
+/// transaction, so of two parallel uses exactly one succeeds, and its password is the one in
+/// force. A password the policy refuses leaves the link usable.
+pub async fn set_password_from_link(
+    tenant: &Tenant,
+    clock: &dyn Clock,
+    hasher: &password::Hasher,
+    token: &str,
+    new_password: &str,
+) -> Result<User, AuthError> {
+    let user_id = super::tokens::peek(tenant, clock, token).await?;
+    let user = by_id(tenant, &user_id).await?.ok_or(AuthError::BadToken)?;
+    // The slow part (policy, reuse checks, the new hash) runs before the transaction opens.
+    let hash = checked_hash(tenant, hasher, &user, new_password).await?;
+    let mut tx = tenant.db().pool().begin().await?;
+    // The first statement writes, so it waits for a parallel use to finish and then sees the
+    // token used (the row lock on PostgreSQL, the write lock on SQLite).
+    let consumed = super::tokens::consume_in(&mut tx, clock, token).await?;
+    if consumed != user.id {
+        return Err(AuthError::BadToken);
+    }
+    store_password(&mut tx, tenant, clock, &user, &hash).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Checks the policy and the last passwords, then hashes.
+async fn checked_hash(
+    tenant: &Tenant,
+    hasher: &password::Hasher,
+    user: &User,
+    new_password: &str,
+) -> Result<String, AuthError> {
     let min_len = crate::core::organisation::min_password_len(tenant).await?;
-    password::check_policy(new_password, min_len, &[&user.email, &user.display_name])?;
+    let org = crate::core::organisation::name(tenant).await?.unwrap_or_default();
+    password::check_policy(new_password, min_len, &[&user.email, &user.display_name, &org])?;
     let recent: Vec<String> =
         sqlx::query_scalar("SELECT hash FROM password_history WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2")
             .bind(&user.id)
@@ -198,31 +267,39 @@ pub async fn set_password(
             .fetch_all(tenant.db().pool())
             .await?;
     for old in recent.iter().chain(user.password_hash.iter()) {
-        if hasher.verify(new_password, Some(old)).await?.ok {
+        if hasher.verify_for(tenant.slug().as_str(), new_password, Some(old)).await?.ok {
             return Err(password::PolicyError::Reused.into());
         }
     }
-    let hash = hasher.hash(new_password).await?;
+    Ok(hasher.hash_for(tenant.slug().as_str(), new_password).await?)
+}
+
+/// Writes the new hash and its history row, ends every session and logs it, in `tx`.
+async fn store_password(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tenant: &Tenant,
+    clock: &dyn Clock,
+    user: &User,
+    hash: &str,
+) -> Result<(), AuthError> {
     let now = clock.now_ms();
-    let mut tx = tenant.db().pool().begin().await?;
     sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $3 WHERE id = $4")
-        .bind(&hash)
+        .bind(hash)
         .bind(now)
         .bind(now)
         .bind(&user.id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     sqlx::query("INSERT INTO password_history (user_id, hash, created_at) VALUES ($1, $2, $3)")
         .bind(&user.id)
-        .bind(&hash)
+        .bind(hash)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&user.id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(&user.id).execute(&mut **tx).await?;
     let event =
         Event::new(user.actor(), Action::AuthPasswordChanged, Outcome::Success).target(TargetType::User, user.log_id());
-    logbook::append(&mut tx, tenant, clock, &event).await?;
-    tx.commit().await?;
+    logbook::append(tx, tenant, clock, &event).await?;
     Ok(())
 }
 

@@ -49,6 +49,7 @@ pub static TENANT: &[Migration] = &[
     migration!("tenant", 2, "0002_logbook", per_backend),
     migration!("tenant", 3, "0003_auth"),
     migration!("tenant", 4, "0004_password_policy"),
+    migration!("tenant", 5, "0005_logbook_repeats"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -30,6 +30,11 @@ pub fn canonical(e: &StoredEvent, seq: i64) -> Vec<u8> {
     field(&mut out, e.ip.as_deref());
     field(&mut out, e.user_agent.as_deref());
     field(&mut out, e.request_id.as_deref());
+    // Added with summaries; single events encode as before, so older chains still verify.
+    if e.repeats != 1 {
+        out.extend_from_slice(b"repeats");
+        out.extend_from_slice(&e.repeats.to_be_bytes());
+    }
     out
 }
 

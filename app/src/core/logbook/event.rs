@@ -59,6 +59,7 @@ string_enum!(
         AuthSignedOut => "auth.signed_out",
         AuthThrottled => "auth.sign_in.throttled",
         AuthPasswordChanged => "auth.password.changed",
+        AuthPasswordCheckFailed => "auth.password.check_failed",
         AuthSessionRevoked => "auth.session.revoked",
         AuthSessionEvicted => "auth.session.evicted",
         AuthResetLinkIssued => "auth.reset_link.issued",
@@ -97,8 +98,6 @@ string_enum!(
 pub enum EventError {
     #[error("an id is 1–64 characters of a–z, A–Z, 0–9, '-' or '_' and never a personnummer or e-mail")]
     Id,
-    #[error("a request id is 1–64 characters of a–z, A–Z, 0–9 or '-'")]
-    RequestId,
 }
 
 /// An identifier of a row or account: an opaque token, never a name or personal number.
@@ -158,17 +157,15 @@ pub struct Origin {
 }
 
 impl Origin {
-    pub fn new(ip: Option<IpAddr>, user_agent: Option<&str>, request_id: Option<&str>) -> Result<Self, EventError> {
-        let request_id = match request_id {
-            Some(r) if !r.is_empty() && r.len() <= 64 && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => {
-                Some(r.to_string())
-            }
-            Some(_) => return Err(EventError::RequestId),
-            None => None,
-        };
+    /// A request id outside the accepted shape is dropped; the IP and user agent are kept
+    /// whatever it was.
+    pub fn new(ip: Option<IpAddr>, user_agent: Option<&str>, request_id: Option<&str>) -> Self {
+        let request_id = request_id
+            .filter(|r| !r.is_empty() && r.len() <= 64 && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+            .map(str::to_string);
         let user_agent =
             user_agent.map(|ua| ua.chars().filter(|c| c.is_ascii() && !c.is_ascii_control()).take(200).collect());
-        Ok(Self { ip, user_agent, request_id })
+        Self { ip, user_agent, request_id }
     }
 }
 
@@ -180,11 +177,14 @@ pub struct Event {
     pub target: Option<(TargetType, Id)>,
     pub outcome: Outcome,
     pub origin: Origin,
+    /// How many occurrences this event stands for: 1, or the count of a summary of repeated
+    /// anonymous refusals (see [`super::anonymous`]).
+    pub repeats: i64,
 }
 
 impl Event {
     pub fn new(actor: Actor, action: Action, outcome: Outcome) -> Self {
-        Self { actor, action, target: None, outcome, origin: Origin::default() }
+        Self { actor, action, target: None, outcome, origin: Origin::default(), repeats: 1 }
     }
 
     pub fn target(mut self, kind: TargetType, id: Id) -> Self {
@@ -194,6 +194,11 @@ impl Event {
 
     pub fn origin(mut self, origin: Origin) -> Self {
         self.origin = origin;
+        self
+    }
+
+    pub fn repeats(mut self, n: i64) -> Self {
+        self.repeats = n.max(1);
         self
     }
 }
@@ -235,8 +240,11 @@ mod tests {
 
     #[test]
     fn origin_is_cleaned() {
-        let o = Origin::new(None, Some("Mozilla/5.0\r\nX-Evil: 1 åäö"), Some("ab12")).expect("origin");
+        let o = Origin::new(None, Some("Mozilla/5.0\r\nX-Evil: 1 åäö"), Some("ab12"));
         assert_eq!(o.user_agent.as_deref(), Some("Mozilla/5.0X-Evil: 1 "));
-        assert!(Origin::new(None, None, Some("has space")).is_err());
+        assert_eq!(o.request_id.as_deref(), Some("ab12"));
+        let ip = "192.0.2.1".parse().ok();
+        let o = Origin::new(ip, Some("ua"), Some("has space"));
+        assert_eq!((o.ip, o.user_agent.as_deref(), o.request_id), (ip, Some("ua"), None), "only the bad field goes");
     }
 }

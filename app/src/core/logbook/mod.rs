@@ -1,6 +1,7 @@
 //! The logbook: per tenant, in the tenant's own database, append-only, HMAC-chained under a key
 //! derived from the master key, kept at least 90 days. It records who did what and when, never
 //! the data itself: see [`event`] for what an event can hold.
+pub mod anonymous;
 pub mod chain;
 pub mod event;
 
@@ -35,6 +36,8 @@ pub struct StoredEvent {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub request_id: Option<String>,
+    /// 1, or how many repeated refusals a summary stands for.
+    pub repeats: i64,
     #[serde(skip)]
     pub mac: Vec<u8>,
 }
@@ -53,12 +56,14 @@ impl<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> for StoredEvent {
             ip: row.try_get("ip")?,
             user_agent: row.try_get("user_agent")?,
             request_id: row.try_get("request_id")?,
+            repeats: row.try_get("repeats")?,
             mac: row.try_get("mac")?,
         })
     }
 }
 
-const COLUMNS: &str = "seq, at_ms, actor, action, target_type, target_id, outcome, ip, user_agent, request_id, mac";
+const COLUMNS: &str =
+    "seq, at_ms, actor, action, target_type, target_id, outcome, ip, user_agent, request_id, repeats, mac";
 
 /// Appends `event` inside the caller's transaction, so it commits or rolls back with the action
 /// it records. Returns its sequence number.
@@ -85,10 +90,11 @@ pub async fn append(
         ip: event.origin.ip.map(|ip| ip.to_string()),
         user_agent: event.origin.user_agent.clone(),
         request_id: event.origin.request_id.clone(),
+        repeats: event.repeats.max(1),
         mac: Vec::new(),
     };
     stored.mac = chain::mac(tenant.logbook_key(), &prev, &stored, seq);
-    sqlx::query(&format!("INSERT INTO logbook ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"))
+    sqlx::query(&format!("INSERT INTO logbook ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"))
         .bind(stored.seq)
         .bind(stored.at_ms)
         .bind(&stored.actor)
@@ -99,6 +105,7 @@ pub async fn append(
         .bind(&stored.ip)
         .bind(&stored.user_agent)
         .bind(&stored.request_id)
+        .bind(stored.repeats)
         .bind(&stored.mac)
         .execute(&mut **tx)
         .await?;
@@ -241,8 +248,10 @@ pub struct VerifyReport {
     pub problem: Option<Problem>,
 }
 
-/// Walks the chain from the checkpoint to the head and names the first problem.
+/// Walks the chain from the checkpoint to the head and names the first problem. Events are read
+/// as a stream, one at a time (memory does not grow with the logbook).
 pub async fn verify(tenant: &Tenant) -> Result<VerifyReport, LogbookError> {
+    use futures::TryStreamExt as _;
     let pool = tenant.db().pool();
     let key = tenant.logbook_key();
     let (cp_seq, cp_mac): (i64, Vec<u8>) = sqlx::query_as("SELECT seq, mac FROM logbook_checkpoint WHERE id = 1")
@@ -251,51 +260,62 @@ pub async fn verify(tenant: &Tenant) -> Result<VerifyReport, LogbookError> {
         .unwrap_or((0, chain::GENESIS.to_vec()));
     let (head_seq, head_mac): (i64, Vec<u8>) =
         sqlx::query_as("SELECT seq, mac FROM logbook_head WHERE id = 1").fetch_one(pool).await?;
-    let events: Vec<StoredEvent> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM logbook ORDER BY seq")).fetch_all(pool).await?;
     let mut report = VerifyReport { checked: 0, from_seq: cp_seq + 1, head_seq, problem: None };
     let mut prev = cp_mac;
     let mut expected = cp_seq + 1;
-    for (i, e) in events.iter().enumerate() {
+    let mut attested = false;
+    // An event that does not verify is judged by the one after it.
+    let mut failing: Option<StoredEvent> = None;
+    let sql = format!("SELECT {COLUMNS} FROM logbook ORDER BY seq");
+    let mut events = sqlx::query_as::<_, StoredEvent>(&sql).fetch(pool);
+    while let Some(e) = events.try_next().await? {
+        if let Some(bad) = failing.take() {
+            report.problem = Some(classify(key, &prev, &bad, Some(&e), head_seq));
+            return Ok(report);
+        }
         if e.seq > expected {
             report.problem = Some(Problem::Deleted { seq: expected });
             return Ok(report);
         }
-        if !chain::verifies(key, &prev, e, e.seq) {
-            let next = events.get(i + 1);
-            report.problem = Some(if e.seq > head_seq {
-                Problem::Inserted { seq: e.seq }
-            } else if next.is_some_and(|n| chain::verifies(key, &e.mac, n, n.seq)) {
-                Problem::Modified { seq: e.seq }
-            } else if next.is_some_and(|n| chain::verifies(key, &prev, n, n.seq - 1)) {
-                // The following event checks out at the number this one took: this one was
-                // slipped in and the rest renumbered.
-                Problem::Inserted { seq: e.seq }
-            } else if chain::verifies(key, &prev, e, e.seq + 1) {
-                Problem::Deleted { seq: e.seq }
-            } else if next.is_none() && e.seq == head_seq {
-                Problem::Modified { seq: e.seq }
-            } else {
-                Problem::Broken { seq: e.seq }
-            });
-            return Ok(report);
+        if !chain::verifies(key, &prev, &e, e.seq) {
+            failing = Some(e);
+            continue;
         }
-        prev = e.mac.clone();
+        attested |= e.action == Action::LogbookPruned.as_str() && e.target_id.as_deref() == Some(&cp_seq.to_string());
+        prev = e.mac;
         expected = e.seq + 1;
         report.checked += 1;
     }
-    if expected <= head_seq {
+    if let Some(bad) = failing {
+        report.problem = Some(classify(key, &prev, &bad, None, head_seq));
+    } else if expected <= head_seq {
         report.problem = Some(Problem::Deleted { seq: expected });
     } else if prev != head_mac && head_seq > 0 {
         report.problem = Some(Problem::Broken { seq: head_seq });
-    } else if cp_seq > 0
-        && !events
-            .iter()
-            .any(|e| e.action == Action::LogbookPruned.as_str() && e.target_id.as_deref() == Some(&cp_seq.to_string()))
-    {
+    } else if cp_seq > 0 && !attested {
         report.problem = Some(Problem::UnattestedCheckpoint { seq: cp_seq });
     }
     Ok(report)
+}
+
+/// What kind of edit explains an event `e` that does not chain onto `prev`, given the event after
+/// it (if any).
+fn classify(key: &[u8; 32], prev: &[u8], e: &StoredEvent, next: Option<&StoredEvent>, head_seq: i64) -> Problem {
+    if e.seq > head_seq {
+        Problem::Inserted { seq: e.seq }
+    } else if next.is_some_and(|n| chain::verifies(key, &e.mac, n, n.seq)) {
+        Problem::Modified { seq: e.seq }
+    } else if next.is_some_and(|n| chain::verifies(key, prev, n, n.seq - 1)) {
+        // The following event checks out at the number this one took: this one was slipped in
+        // and the rest renumbered.
+        Problem::Inserted { seq: e.seq }
+    } else if chain::verifies(key, prev, e, e.seq + 1) {
+        Problem::Deleted { seq: e.seq }
+    } else if next.is_none() && e.seq == head_seq {
+        Problem::Modified { seq: e.seq }
+    } else {
+        Problem::Broken { seq: e.seq }
+    }
 }
 
 /// Which events to read.
@@ -315,6 +335,23 @@ pub struct Filter {
 
 /// Events in sequence order matching `filter`.
 pub async fn list(tenant: &Tenant, filter: &Filter) -> Result<Vec<StoredEvent>, LogbookError> {
+    let mut out = Vec::new();
+    for_each(tenant, filter, |e| {
+        out.push(e);
+        Ok::<_, LogbookError>(())
+    })
+    .await?;
+    Ok(out)
+}
+
+/// Hands every event matching `filter` to `f` as it is read, one at a time, so memory stays flat
+/// whatever the logbook's size (exports). Stops at the first error `f` returns.
+pub async fn for_each<E: From<LogbookError>>(
+    tenant: &Tenant,
+    filter: &Filter,
+    mut f: impl FnMut(StoredEvent) -> Result<(), E>,
+) -> Result<(), E> {
+    use futures::TryStreamExt as _;
     let mut sql = format!("SELECT {COLUMNS} FROM logbook WHERE 1 = 1");
     let mut n = 0;
     let mut next = || {
@@ -365,21 +402,38 @@ pub async fn list(tenant: &Tenant, filter: &Filter) -> Result<Vec<StoredEvent>, 
             q = q.bind(o);
         }
     }
-    Ok(q.fetch_all(tenant.db().pool()).await?)
-}
-
-/// Quotes a CSV field (RFC 4180) and defuses spreadsheet formulas.
-fn csv_field(s: &str) -> String {
-    // Spreadsheet formula injection: these leading characters start a formula in Excel/Calc.
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
+    let mut rows = q.fetch(tenant.db().pool());
+    while let Some(e) = rows.try_next().await.map_err(LogbookError::from)? {
+        f(e)?;
     }
+    Ok(())
 }
 
-pub const CSV_HEADER: &str = "seq,time_utc,actor,action,target_type,target_id,outcome,ip,user_agent,request_id";
+/// One CSV field: always quoted (RFC 4180), and defused against spreadsheet formulas as a
+/// spreadsheet will split it. Swedish Excel splits on `;`, others on `,`, a paste on tabs or line
+/// breaks; any of these may start a new cell, so wherever a cell could begin — the field's start
+/// or right after a separator, past any spaces — a leading `=`, `+`, `-`, `@`, tab or CR gets a
+/// `'` in front, which spreadsheets read as "this is text".
+fn csv_field(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut cell_start = true;
+    for c in s.chars() {
+        if cell_start && matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r') {
+            out.push('\'');
+        }
+        if c == '"' {
+            out.push('"');
+        }
+        out.push(c);
+        cell_start = matches!(c, ',' | ';' | '\t' | '\n' | '\r') || (cell_start && c == ' ');
+    }
+    out.push('"');
+    out
+}
+
+pub const CSV_HEADER: &str =
+    r#""seq","time_utc","actor","action","target_type","target_id","outcome","ip","user_agent","request_id","repeats""#;
 
 pub fn csv_row(e: &StoredEvent) -> String {
     let time = crate::model::format::iso_datetime_utc(e.at_ms.div_euclid(1000));
@@ -394,9 +448,28 @@ pub fn csv_row(e: &StoredEvent) -> String {
         e.ip.clone().unwrap_or_default(),
         e.user_agent.clone().unwrap_or_default(),
         e.request_id.clone().unwrap_or_default(),
+        e.repeats.to_string(),
     ]
     .iter()
     .map(|f| csv_field(f))
     .collect::<Vec<_>>()
     .join(",")
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::csv_field;
+
+    #[test]
+    fn every_field_is_quoted_and_every_cell_a_spreadsheet_sees_is_defused() {
+        assert_eq!(csv_field("plain"), r#""plain""#);
+        assert_eq!(csv_field("=1+1"), r#""'=1+1""#);
+        assert_eq!(csv_field("x;=1+1"), r#""x;'=1+1""#, "Swedish Excel splits on ;");
+        assert_eq!(csv_field("x,+cmd"), r#""x,'+cmd""#);
+        assert_eq!(csv_field("a; @SUM(A1)"), r#""a; '@SUM(A1)""#, "spaces before the formula");
+        assert_eq!(csv_field("say \"hi\"; -2"), r#""say ""hi""; '-2""#);
+        assert_eq!(csv_field("Mozilla/5.0 (X11; Linux x86_64)"), r#""Mozilla/5.0 (X11; Linux x86_64)""#);
+        assert_eq!(csv_field("2001:db8::1"), r#""2001:db8::1""#);
+        assert_eq!(csv_field(""), r#""""#);
+    }
 }

@@ -85,8 +85,10 @@ impl Catalog {
         let url = match &config.catalog_url {
             Some(url) => url.clone(),
             None => {
-                std::fs::create_dir_all(&config.data_dir)?;
-                sqlite_url(&config.data_dir.join("catalog.db"), true)
+                crate::core::files::private_dir(&config.data_dir)?;
+                let path = config.data_dir.join("catalog.db");
+                crate::core::files::private_file(&path, false)?;
+                sqlite_url(&path, true)
             }
         };
         let limits = PoolLimits { max_connections: 4, ..PoolLimits::default() };

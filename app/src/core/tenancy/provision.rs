@@ -95,10 +95,15 @@ impl Tenancy {
         let url = match target {
             StorageTarget::Sqlite => {
                 let dir = self.config.tenants_dir();
-                std::fs::create_dir_all(&dir)?;
+                crate::core::files::private_dir(&dir)?;
                 let path = dir.join(format!("{}.db", record.slug));
-                if path.exists() {
-                    return Err(TenancyError::StorageExists(record.slug.clone(), path.display().to_string()));
+                // Made here, 0600, before SQLite opens it; an existing file is someone's data.
+                match crate::core::files::private_file(&path, true) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        return Err(TenancyError::StorageExists(record.slug.clone(), path.display().to_string()));
+                    }
+                    Err(e) => return Err(e.into()),
                 }
                 *made = Made::SqliteFile(path.clone());
                 sqlite_url(&path, true)
