@@ -11,6 +11,11 @@ scripts/setup.sh --test
 source scripts/env.sh
 export SAMTAL_TEST_PG_URL="${SAMTAL_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 
+step "format and lints"
+# rustfmt settings in rustfmt.toml; clippy on every target, warnings are errors.
+cargo fmt --all --check
+cargo clippy --locked --all-targets -- -D warnings
+
 step "unit and integration tests"
 # app and server together, so app is built once with `ssr` and the e2e run reuses the binary.
 cargo test --locked -p app -p server

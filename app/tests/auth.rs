@@ -56,7 +56,7 @@ async fn one_client_cannot_pile_up_sign_in_attempts(b: Backend) {
     }
     assert!(refused_at_once >= 16 - 2 * app::core::auth::service::MAX_IN_FLIGHT_PER_CLIENT, "{refused_at_once}");
     // Another client is not affected.
-    assert!(matches!(auth.sign_in(&f.t, f.clock.as_ref(), "anna@example.se", PW, &origin("192.0.2.78")).await, Ok(_)));
+    assert!(auth.sign_in(&f.t, f.clock.as_ref(), "anna@example.se", PW, &origin("192.0.2.78")).await.is_ok());
     f.env.cleanup().await;
 }
 

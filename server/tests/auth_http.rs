@@ -202,6 +202,10 @@ async fn a_client_request_id_neither_blanks_the_logbook_nor_escapes_the_ip_throt
             [("origin", "http://acme.localhost"), ("user-agent", "attacker/1.0"), ("x-request-id", "not a valid id!")];
         let res =
             f.post(&c, Some("198.51.100.7:5000"), "acme.localhost", "/api/auth/sign_in", &form, None, &headers).await;
+        if res.status == StatusCode::TOO_MANY_REQUESTS {
+            let wait = res.retry_after.as_deref().and_then(|s| s.parse::<u64>().ok());
+            assert!(wait.is_some_and(|n| n >= 1), "a 429 without Retry-After");
+        }
         statuses.push(res.status);
     }
     assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "never throttled by IP: {statuses:?}");

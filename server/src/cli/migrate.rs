@@ -23,7 +23,7 @@ pub(super) async fn run(args: MigrateArgs) -> Result<(), CliError> {
         .migrate_all(args.concurrency, |done, total| {
             if tty {
                 let width = 30;
-                let filled = if total == 0 { width } else { done * width / total };
+                let filled = (done * width).checked_div(total).unwrap_or(width);
                 eprint!("\r[{}{}] {done}/{total}", "#".repeat(filled), ".".repeat(width - filled));
                 if done == total {
                     eprintln!();
