@@ -61,7 +61,7 @@ pub async fn min_password_len(tenant: &Tenant) -> Result<usize, DbError> {
     let n: Option<i64> = sqlx::query_scalar("SELECT min_password_len FROM organisation WHERE id = 1")
         .fetch_optional(tenant.db().pool())
         .await?;
-    let floor = crate::core::auth::password::MIN_LEN;
+    let floor = crate::model::auth::MIN_PASSWORD_LEN;
     Ok(n.map_or(floor, |n| usize::try_from(n).unwrap_or(floor)).max(floor))
 }
 
@@ -73,7 +73,7 @@ pub async fn set_min_password_len(
     clock: &dyn Clock,
     len: usize,
 ) -> Result<(), OrganisationError> {
-    if !(crate::core::auth::password::MIN_LEN..=MAX_MIN_PASSWORD_LEN).contains(&len) {
+    if !(crate::model::auth::MIN_PASSWORD_LEN..=MAX_MIN_PASSWORD_LEN).contains(&len) {
         return Err(OrganisationError::MinPasswordLen);
     }
     let mut tx = tenant.db().pool().begin().await.map_err(DbError::from)?;

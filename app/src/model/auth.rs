@@ -127,3 +127,8 @@ mod tests {
         assert_eq!(token_from_fragment("#other=1"), None);
     }
 }
+
+/// The product's password length rules (NIST 800-63B), shared by the policy and the
+/// organisation's setting: never shorter than this, whatever an organisation sets.
+pub const MIN_PASSWORD_LEN: usize = 12;
+pub const MAX_PASSWORD_LEN: usize = 128;

@@ -13,8 +13,8 @@ use argon2::{
 };
 use zeroize::Zeroizing;
 
-pub const MIN_LEN: usize = 12;
-pub const MAX_LEN: usize = 128;
+pub const MIN_LEN: usize = crate::model::auth::MIN_PASSWORD_LEN;
+pub const MAX_LEN: usize = crate::model::auth::MAX_PASSWORD_LEN;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {

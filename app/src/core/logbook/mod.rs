@@ -12,8 +12,15 @@ pub use event::{Action, Actor, Event, Id, Origin, Outcome, TargetType};
 
 use crate::core::{
     clock::{Clock, DAY_MS},
-    tenancy::Tenant,
+    db::Db,
 };
+
+/// What the logbook needs of whoever owns one: the database it lives in and the key its chain is
+/// MACed with. Tenancy's `Tenant` is one; the logbook knows nothing above this.
+pub trait Ledger {
+    fn db(&self) -> &Db;
+    fn logbook_key(&self) -> &[u8; 32];
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum LogbookError {
@@ -69,7 +76,7 @@ const COLUMNS: &str =
 /// it records. Returns its sequence number.
 pub async fn append(
     tx: &mut Transaction<'static, Any>,
-    tenant: &Tenant,
+    tenant: &impl Ledger,
     clock: &dyn Clock,
     event: &Event,
 ) -> Result<i64, LogbookError> {
@@ -115,7 +122,7 @@ pub async fn append(
 
 /// Appends an event on its own (for events that record no write, such as a read of sensitive
 /// data: call it before returning the data, and fail if it fails).
-pub async fn record(tenant: &Tenant, clock: &dyn Clock, event: &Event) -> Result<i64, LogbookError> {
+pub async fn record(tenant: &impl Ledger, clock: &dyn Clock, event: &Event) -> Result<i64, LogbookError> {
     let mut tx = tenant.db().pool().begin().await?;
     let seq = append(&mut tx, tenant, clock, event).await?;
     tx.commit().await?;
@@ -155,7 +162,7 @@ pub struct PruneReport {
 
 /// Deletes events older than the retention, keeping a checkpoint (seq, mac) of the last one so
 /// the rest still verifies, and logs the prune itself, all in one transaction.
-pub async fn prune(tenant: &Tenant, clock: &dyn Clock, retention: Retention) -> Result<PruneReport, LogbookError> {
+pub async fn prune(tenant: &impl Ledger, clock: &dyn Clock, retention: Retention) -> Result<PruneReport, LogbookError> {
     let cutoff = clock.now_ms() - i64::from(retention.as_days()) * DAY_MS;
     let mut tx = tenant.db().pool().begin().await?;
     // The longest prefix of the chain that is entirely past retention: the chain stays
@@ -190,7 +197,7 @@ pub async fn prune(tenant: &Tenant, clock: &dyn Clock, retention: Retention) -> 
 
 /// The triggers refuse DELETE unless this transaction opened the gate (and even then only for
 /// events past the 90-day minimum).
-async fn open_prune_gate(tx: &mut Transaction<'static, Any>, tenant: &Tenant, open: bool) -> Result<(), sqlx::Error> {
+async fn open_prune_gate(tx: &mut Transaction<'static, Any>, tenant: &impl Ledger, open: bool) -> Result<(), sqlx::Error> {
     match tenant.db().backend() {
         crate::core::db::Backend::Sqlite => {
             sqlx::query("UPDATE logbook_gate SET open = $1 WHERE id = 1")
@@ -250,7 +257,7 @@ pub struct VerifyReport {
 
 /// Walks the chain from the checkpoint to the head and names the first problem. Events are read
 /// as a stream, one at a time (memory does not grow with the logbook).
-pub async fn verify(tenant: &Tenant) -> Result<VerifyReport, LogbookError> {
+pub async fn verify(tenant: &impl Ledger) -> Result<VerifyReport, LogbookError> {
     use futures::TryStreamExt as _;
     let pool = tenant.db().pool();
     let key = tenant.logbook_key();
@@ -334,7 +341,7 @@ pub struct Filter {
 }
 
 /// Events in sequence order matching `filter`.
-pub async fn list(tenant: &Tenant, filter: &Filter) -> Result<Vec<StoredEvent>, LogbookError> {
+pub async fn list(tenant: &impl Ledger, filter: &Filter) -> Result<Vec<StoredEvent>, LogbookError> {
     let mut out = Vec::new();
     for_each(tenant, filter, |e| {
         out.push(e);
@@ -347,7 +354,7 @@ pub async fn list(tenant: &Tenant, filter: &Filter) -> Result<Vec<StoredEvent>, 
 /// Hands every event matching `filter` to `f` as it is read, one at a time, so memory stays flat
 /// whatever the logbook's size (exports). Stops at the first error `f` returns.
 pub async fn for_each<E: From<LogbookError>>(
-    tenant: &Tenant,
+    tenant: &impl Ledger,
     filter: &Filter,
     mut f: impl FnMut(StoredEvent) -> Result<(), E>,
 ) -> Result<(), E> {

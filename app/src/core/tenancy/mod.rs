@@ -55,7 +55,13 @@ impl Tenant {
     pub fn db(&self) -> &Db {
         &self.db
     }
-    pub(crate) fn logbook_key(&self) -> &[u8; 32] {
+}
+
+impl crate::core::logbook::Ledger for Tenant {
+    fn db(&self) -> &Db {
+        &self.db
+    }
+    fn logbook_key(&self) -> &[u8; 32] {
         &self.keys.logbook
     }
 }
