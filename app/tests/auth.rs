@@ -252,7 +252,9 @@ async fn every_sign_in_gets_a_new_session_id(b: Backend) {
     let (_, one) = f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.1")).await.expect("one");
     let (_, two) = f.auth.sign_in(&f.t, c, "anna@example.se", PW, &origin("10.0.0.1")).await.expect("two");
     assert_ne!(one, two);
-    assert!(one.len() >= 43, "256-bit id");
+    // tower-sessions' id: 128 random bits, base64url.
+    assert_eq!(one.len(), 22, "128-bit id: {one}");
+    assert!(one.parse::<tower_sessions::session::Id>().is_ok());
     let stored: Vec<String> =
         sqlx::query_scalar("SELECT id_hash FROM sessions").fetch_all(f.t.db().pool()).await.expect("rows");
     assert!(!stored.contains(&one) && !stored.contains(&two), "cookie values are stored in clear");

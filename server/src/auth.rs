@@ -2,7 +2,11 @@
 //! session behind the cookie. Both run after the tenant is resolved, so both work inside that
 //! tenant's own database and logbook.
 use app::core::{
-    auth::{clear_cookie, cookie_value, sessions, CurrentSession},
+    auth::{
+        clear_cookie,
+        session_store::{TenantSessionStore, USER_KEY},
+        CurrentSession, COOKIE,
+    },
     clock::SystemClock,
     logbook::{Action, Actor, Event, Origin, Outcome},
     state::AppState,
@@ -10,10 +14,13 @@ use app::core::{
 };
 use axum::{
     extract::Request,
-    http::{header, HeaderValue, Method, StatusCode},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::Response,
 };
+
+use tower::{Layer as _, ServiceExt as _};
+use tower_sessions::{cookie::SameSite, Session, SessionManagerLayer};
 
 use crate::{
     client::{Client, Scheme},
@@ -107,34 +114,66 @@ pub async fn same_origin(state: AppState, req: Request, next: Next) -> Response 
     )
 }
 
-/// Loads the signed-in account behind the session cookie, if any. A cookie that no longer
-/// names a live session is cleared.
-pub async fn session(state: AppState, mut req: Request, next: Next) -> Response {
-    let tenant = req.extensions().get::<Tenant>().cloned();
-    let cookie = req
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(cookie_value)
-        .map(str::to_string);
-    let mut clear = false;
-    if let (Some(tenant), Some(cookie)) = (tenant, cookie) {
-        match sessions::load(&tenant, &SystemClock, state.auth.limits, &cookie).await {
-            Ok(Some(user)) => {
-                req.extensions_mut().insert(CurrentSession { user, cookie });
+/// Sessions through tower-sessions, with a store over the resolved tenant's own table (built for
+/// this request, so it can only ever find this tenant's sessions). The signed-in account it
+/// loaded is handed to pages and server functions as [`CurrentSession`].
+pub async fn session(state: AppState, req: Request, next: Next) -> Response {
+    let Some(tenant) = req.extensions().get::<Tenant>().cloned() else { return next.run(req).await };
+    let origin = req.extensions().get::<Origin>().cloned().unwrap_or_default();
+    let store = TenantSessionStore::new(tenant, state.auth.limits, origin);
+    let layer = SessionManagerLayer::new(store.clone())
+        .with_name(COOKIE)
+        .with_secure(true)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_path("/");
+    let inner = tower::service_fn(move |mut req: Request| {
+        let (next, store) = (next.clone(), store.clone());
+        async move {
+            if let Some(session) = req.extensions().get::<Session>().cloned() {
+                match session.get::<String>(USER_KEY).await {
+                    Ok(Some(_)) => {
+                        if let (Some(user), Some(id)) = (store.loaded_user(), session.id()) {
+                            req.extensions_mut().insert(CurrentSession { user, cookie: id.to_string(), session });
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::error!(error = %e, "session lookup failed; treating the request as signed out"),
+                }
             }
-            Ok(None) => clear = true,
-            Err(e) => tracing::error!(error = %e, "session lookup failed; treating the request as signed out"),
+            Ok::<_, std::convert::Infallible>(next.run(req).await)
         }
-    }
-    let mut res = next.run(req).await;
-    if clear {
-        if let Ok(v) = HeaderValue::from_str(&clear_cookie()) {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
-    }
+    });
+    let mut res = match layer.layer(inner).oneshot(req).await {
+        Ok(res) => res,
+        Err(never) => match never {},
+    };
+    full_removal_cookie(res.headers_mut());
     res
+}
+
+/// tower-sessions clears a dead session's cookie with a bare `name=; Max-Age=0`, which browsers
+/// ignore for a `__Host-` cookie (the prefix needs `Secure` and `Path=/` on every Set-Cookie).
+/// Such a header is replaced by the full removal.
+fn full_removal_cookie(headers: &mut HeaderMap) {
+    let prefix = format!("{COOKIE}=;");
+    let clears = headers.get_all(header::SET_COOKIE).iter().any(|v| v.to_str().is_ok_and(|v| v.starts_with(&prefix)));
+    if !clears {
+        return;
+    }
+    let kept: Vec<HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter(|v| !v.to_str().is_ok_and(|v| v.starts_with(&prefix)))
+        .cloned()
+        .collect();
+    headers.remove(header::SET_COOKIE);
+    for v in kept {
+        headers.append(header::SET_COOKIE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&clear_cookie()) {
+        headers.append(header::SET_COOKIE, v);
+    }
 }
 
 #[cfg(test)]

@@ -148,7 +148,72 @@ on_both_backends!(
     the_origin_check_compares_scheme_host_and_port_and_reads_fetch_metadata,
     a_wrong_current_password_is_throttled_and_logged_over_http,
     anonymous_refusals_are_summarised_not_written_one_by_one,
+    an_admin_signs_another_account_out_everywhere,
+    a_dead_or_forged_cookie_is_cleared_in_full_and_only_its_hash_is_stored,
 );
+
+async fn an_admin_signs_another_account_out_everywhere(b: Backend) {
+    let f = fx(b).await;
+    let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
+    let phone = f.sign_in("acme.localhost", "emp@x.se", PW).await.cookie.expect("session");
+    let laptop = f.sign_in("acme.localhost", "emp@x.se", PW).await.cookie.expect("session");
+    let emp_id = users::by_email(&f.acme, "emp@x.se").await.expect("q").expect("emp").id;
+    let admin_id = users::by_email(&f.acme, "admin@x.se").await.expect("q").expect("admin").id;
+    // Not for employees, and not on oneself.
+    let res =
+        f.call("acme.localhost", "/api/admin/end_sessions", &format!("user_id={admin_id}"), Some(&phone), None).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_ne!(f.whoami("acme.localhost", &admin).await, "null");
+    let own =
+        f.call("acme.localhost", "/api/admin/end_sessions", &format!("user_id={admin_id}"), Some(&admin), None).await;
+    assert_eq!(own.status, StatusCode::BAD_REQUEST, "{}", own.body);
+    let res =
+        f.call("acme.localhost", "/api/admin/end_sessions", &format!("user_id={emp_id}"), Some(&admin), None).await;
+    assert_eq!((res.status, res.body.as_str()), (StatusCode::OK, "2"));
+    for cookie in [&phone, &laptop] {
+        assert_eq!(f.whoami("acme.localhost", cookie).await, "null", "a session survived");
+    }
+    assert_ne!(f.whoami("acme.localhost", &admin).await, "null", "the admin's own session ended");
+    let log = logbook::list(&f.acme, &Filter::default()).await.expect("log");
+    let ended: Vec<_> = log.iter().filter(|e| e.action == "auth.sessions.ended_by_admin").collect();
+    assert_eq!(ended.len(), 1);
+    assert_eq!(
+        (ended[0].actor.as_str(), ended[0].target_id.as_deref()),
+        (format!("user:{admin_id}").as_str(), Some(emp_id.as_str()))
+    );
+    f.env.cleanup().await;
+}
+
+async fn a_dead_or_forged_cookie_is_cleared_in_full_and_only_its_hash_is_stored(b: Backend) {
+    let f = fx(b).await;
+    let cookie = f.sign_in("acme.localhost", "emp@x.se", PW).await.cookie.expect("session");
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT id_hash FROM sessions").fetch_all(f.acme.db().pool()).await.expect("rows");
+    assert!(!stored.iter().any(|h| h == &cookie), "the cookie value is stored");
+    assert!(stored.contains(&app::core::auth::token_hash(&cookie)));
+    for dead in ["AAAAAAAAAAAAAAAAAAAAAA", "not-a-session-id", &cookie[..21]] {
+        let res = f.call("acme.localhost", "/api/auth/current_user", "", Some(dead), None).await;
+        assert_eq!(res.body, "null");
+        let clears: Vec<_> = res.set_cookie.iter().filter(|c| c.starts_with("__Host-samtal=;")).collect();
+        // A malformed id is no session at all; a well-formed unknown one is cleared.
+        if dead.len() == 22 {
+            assert_eq!(clears.len(), 1, "{:?}", res.set_cookie);
+            for attr in ["Path=/", "Secure", "HttpOnly", "SameSite=Strict", "Max-Age=0"] {
+                assert!(clears[0].contains(attr), "{} lacks {attr}", clears[0]);
+            }
+        }
+    }
+    // The live one still works, and sign-out clears it in full too.
+    assert_ne!(f.whoami("acme.localhost", &cookie).await, "null");
+    let out = f.call("acme.localhost", "/api/auth/sign_out", "", Some(&cookie), None).await;
+    assert!(
+        out.set_cookie.iter().any(|c| c.starts_with("__Host-samtal=;") && c.contains("Secure")),
+        "{:?}",
+        out.set_cookie
+    );
+    assert_eq!(f.whoami("acme.localhost", &cookie).await, "null");
+    f.env.cleanup().await;
+}
 
 async fn anonymous_refusals_are_summarised_not_written_one_by_one(b: Backend) {
     let f = fx(b).await;

@@ -40,6 +40,25 @@ mod server_side {
         use_context::<Option<CurrentSession>>().flatten()
     }
 
+    /// This request's tower-sessions handle (present on every tenant request), to start, renew
+    /// or end the web session.
+    pub fn web_session() -> Result<tower_sessions::Session, AppError> {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<tower_sessions::Session>().cloned())
+            .ok_or_else(|| {
+                tracing::error!("server function called without the session layer");
+                AppError::Internal
+            })
+    }
+
+    /// Starts a web session for `user` under a new id: whatever session came with the request
+    /// ends (a sign-in never keeps an id); the row is written as the response goes out.
+    pub async fn start_session(user: &User) -> Result<(), AppError> {
+        let session = web_session()?;
+        session.cycle_id().await.map_err(internal)?;
+        session.insert(crate::core::auth::session_store::USER_KEY, &user.id).await.map_err(internal)
+    }
+
     /// Client IP, user agent and request id for the logbook, as the server's middleware decided
     /// them (the IP behind a trusted proxy, the server's own request id).
     pub fn origin() -> Origin {

@@ -103,6 +103,11 @@ pub struct UserView {
     pub has_password: bool,
 }
 
+/// The product's password length rules (NIST 800-63B), shared by the policy and the
+/// organisation's setting: never shorter than this, whatever an organisation sets.
+pub const MIN_PASSWORD_LEN: usize = 12;
+pub const MAX_PASSWORD_LEN: usize = 128;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,8 +132,3 @@ mod tests {
         assert_eq!(token_from_fragment("#other=1"), None);
     }
 }
-
-/// The product's password length rules (NIST 800-63B), shared by the policy and the
-/// organisation's setting: never shorter than this, whatever an organisation sets.
-pub const MIN_PASSWORD_LEN: usize = 12;
-pub const MAX_PASSWORD_LEN: usize = 128;

@@ -1,4 +1,5 @@
 mod change_role;
+mod end_sessions;
 mod invite_user;
 mod list_users;
 mod logbook_choices;
@@ -9,6 +10,7 @@ mod reset_link;
 mod set_password_policy;
 mod set_user_enabled;
 pub use change_role::*;
+pub use end_sessions::*;
 pub use invite_user::*;
 pub use list_users::*;
 pub use logbook_choices::*;

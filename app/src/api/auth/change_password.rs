@@ -6,7 +6,7 @@ use crate::error::AppError;
 #[server(endpoint = "auth/change_password")]
 pub async fn change_password(current: String, new_password: String) -> Result<(), AppError> {
     use crate::core::{
-        auth::{guard::Need, service::SignInError, sessions, users, AuthError},
+        auth::{guard::Need, service::SignInError, users, AuthError},
         clock::SystemClock,
     };
     let (tenant, user) = super::super::require(Need::SignedIn).await?;
@@ -34,14 +34,6 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
         }
         Err(e) => return Err(super::super::internal(e)),
     }
-    // set_password ended all sessions; give this device a new one.
-    let cookie = sessions::create(&tenant, &SystemClock, &user.id, origin.ip, origin.user_agent.as_deref())
-        .await
-        .map_err(super::super::internal)?;
-    let opts = expect_context::<leptos_axum::ResponseOptions>();
-    opts.append_header(
-        http::header::SET_COOKIE,
-        http::HeaderValue::from_str(&crate::core::auth::set_cookie(&cookie)).map_err(super::super::internal)?,
-    );
-    Ok(())
+    // set_password ended all sessions; this device continues under a new one.
+    super::super::start_session(&user).await
 }

@@ -5,10 +5,7 @@ use crate::{error::AppError, model::auth::Me};
 /// Signs in with e-mail and password; on success the response sets a fresh session cookie.
 #[server(endpoint = "auth/sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<Me, AppError> {
-    use crate::core::{
-        auth::{self, service::SignInError},
-        clock::SystemClock,
-    };
+    use crate::core::{auth::service::SignInError, clock::SystemClock};
     let tenant = super::super::tenant()?;
     let state = super::super::state()?;
     if email.len() > 254 || password.chars().count() > crate::core::auth::password::MAX_LEN {
@@ -18,16 +15,10 @@ pub async fn sign_in(email: String, password: String) -> Result<Me, AppError> {
     // Its own task: a client that disconnects mid-hash cannot cancel the attempt before it is
     // counted and logged.
     let (auth, t) = (state.auth.clone(), tenant.clone());
-    let attempt = tokio::spawn(async move { auth.sign_in(&t, &SystemClock, &email, &password, &origin).await });
+    let attempt = tokio::spawn(async move { auth.authenticate(&t, &SystemClock, &email, &password, &origin).await });
     match attempt.await.map_err(super::super::internal)? {
-        Ok((user, cookie)) => {
-            // A session that arrived with the request ends: a sign-in never reuses an id.
-            if let Some(old) = super::super::session() {
-                let _ = auth::sessions::delete(&tenant, &old.cookie).await;
-            }
-            let opts = expect_context::<leptos_axum::ResponseOptions>();
-            let value = http::HeaderValue::from_str(&auth::set_cookie(&cookie)).map_err(super::super::internal)?;
-            opts.append_header(http::header::SET_COOKIE, value);
+        Ok(user) => {
+            super::super::start_session(&user).await?;
             Ok(Me { user_id: user.id, display_name: user.display_name, role: user.role })
         }
         Err(SignInError::Invalid) => Err(AppError::InvalidCredentials),

@@ -12,12 +12,14 @@ pub async fn sign_out() -> Result<(), AppError> {
     };
     let tenant = super::super::tenant()?;
     if let Some(s) = super::super::session() {
-        auth::sessions::delete(&tenant, &s.cookie).await.map_err(super::super::internal)?;
+        // Deletes the row and empties the session; the layer then clears the cookie.
+        s.session.flush().await.map_err(super::super::internal)?;
         let event = Event::new(s.user.actor(), Action::AuthSignedOut, Outcome::Success)
             .target(TargetType::User, s.user.log_id())
             .origin(super::super::origin());
         logbook::record(&tenant, &SystemClock, &event).await.map_err(super::super::internal)?;
     }
+    // Cleared in any case (a browser may hold a cookie whose session already ended).
     let opts = expect_context::<leptos_axum::ResponseOptions>();
     opts.append_header(
         http::header::SET_COOKIE,

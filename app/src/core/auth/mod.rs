@@ -4,6 +4,7 @@
 pub mod guard;
 pub mod password;
 pub mod service;
+pub mod session_store;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
@@ -66,10 +67,6 @@ impl Default for SessionLimits {
 /// bound to exactly this host (this tenant). SameSite=Strict: no cross-site request carries it.
 pub const COOKIE: &str = "__Host-samtal";
 
-pub fn set_cookie(value: &str) -> String {
-    format!("{COOKIE}={value}; Path=/; Secure; HttpOnly; SameSite=Strict")
-}
-
 pub fn clear_cookie() -> String {
     format!("{COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0")
 }
@@ -83,11 +80,13 @@ pub fn cookie_value(header: &str) -> Option<&str> {
         .filter(|v| !v.is_empty() && v.len() <= 64)
 }
 
-/// The signed-in account of a request, with its cookie value (to revoke or keep it).
+/// The signed-in account of a request, with its cookie value (to revoke or keep it) and the
+/// tower-sessions handle (to renew its id or end it).
 #[derive(Debug, Clone)]
 pub struct CurrentSession {
     pub user: users::User,
     pub cookie: String,
+    pub session: tower_sessions::Session,
 }
 
 /// 32 random bytes, base64url: session ids and one-time tokens.

@@ -109,6 +109,21 @@ impl Auth {
         password: &str,
         origin: &Origin,
     ) -> Result<(users::User, String), SignInError> {
+        let user = self.authenticate(tenant, clock, email, password, origin).await?;
+        let cookie = sessions::create(tenant, clock, &user.id, origin.ip, origin.user_agent.as_deref()).await?;
+        Ok((user, cookie))
+    }
+
+    /// Checks e-mail and password (throttled, counted, logged) without starting a session: the
+    /// web session is started by tower-sessions when the response goes out.
+    pub async fn authenticate(
+        &self,
+        tenant: &Tenant,
+        clock: &dyn Clock,
+        email: &str,
+        password: &str,
+        origin: &Origin,
+    ) -> Result<users::User, SignInError> {
         let now = clock.now_ms();
         let account_key = account_key(tenant, email);
         let ip_key = origin.ip.map(|ip| throttle::ip_key(tenant.slug().as_str(), ip));
@@ -166,12 +181,11 @@ impl Auth {
             let new_hash = self.hasher.hash_for(lane, password).await.map_err(AuthError::from)?;
             users::upgrade_hash(tenant, &user, &new_hash).await?;
         }
-        let cookie = sessions::create(tenant, clock, &user.id, origin.ip, origin.user_agent.as_deref()).await?;
         let event = Event::new(user.actor(), Action::AuthSignInSucceeded, Outcome::Success)
             .target(TargetType::User, user.log_id())
             .origin(origin.clone());
         logbook::record(tenant, clock, &event).await?;
-        Ok((user, cookie))
+        Ok(user)
     }
 
     /// Logs an anonymous refusal (nobody is signed in): written now, or counted into a summary

@@ -1,10 +1,12 @@
-//! Server-side sessions in the tenant's database. The cookie holds 256 random bits; the table
-//! holds their SHA-256, so a copy of the database cannot be used to sign in.
+//! Server-side sessions in the tenant's database. The mechanism — cookie, id, its lifecycle — is
+//! tower-sessions' (see [`super::session_store`]); the rows are here. The cookie holds a 128-bit
+//! random id (tower-sessions' `Id`, from a CSPRNG); the table holds only its SHA-256, so a copy of
+//! the database cannot be used to sign in.
 use std::net::IpAddr;
 
 use sqlx::Row;
 
-use super::{random_token, token_hash, users, AuthError, SessionLimits};
+use super::{token_hash, users, AuthError, SessionLimits};
 use crate::core::{
     clock::Clock,
     logbook::{Action, Actor, Event, Outcome, TargetType},
@@ -25,7 +27,7 @@ pub struct SessionInfo {
 /// The most sessions one account keeps; a new one ends the least recently used beyond this.
 pub const MAX_PER_ACCOUNT: i64 = 20;
 
-/// Starts a session for `user_id`; returns the cookie value.
+/// Starts a session for `user_id` with a fresh id; returns the cookie value.
 pub async fn create(
     tenant: &Tenant,
     clock: &dyn Clock,
@@ -33,21 +35,42 @@ pub async fn create(
     ip: Option<IpAddr>,
     user_agent: Option<&str>,
 ) -> Result<String, AuthError> {
-    let id = random_token()?;
+    loop {
+        let id = tower_sessions::session::Id::default().to_string();
+        if insert(tenant, clock, &id, user_id, ip, user_agent).await? {
+            return Ok(id);
+        }
+    }
+}
+
+/// Stores a new session under `id` (a cookie value). `Ok(false)` when the id is taken (a
+/// collision, which the caller answers with a new id), so a session is never overwritten.
+pub async fn insert(
+    tenant: &Tenant,
+    clock: &dyn Clock,
+    id: &str,
+    user_id: &str,
+    ip: Option<IpAddr>,
+    user_agent: Option<&str>,
+) -> Result<bool, AuthError> {
     let now = clock.now_ms();
     let ua: Option<String> = user_agent.map(|u| u.chars().filter(|c| !c.is_control()).take(200).collect());
     let mut tx = tenant.db().pool().begin().await?;
-    sqlx::query(
+    let inserted = sqlx::query(
         "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(token_hash(&id))
+    .bind(token_hash(id))
     .bind(user_id)
     .bind(now)
     .bind(now)
     .bind(ip.map(|i| i.to_string()))
     .bind(ua)
     .execute(&mut *tx)
-    .await?;
+    .await;
+    if let Err(e) = inserted {
+        let e = crate::core::db::DbError::from(e);
+        return if e.is_unique_violation() { Ok(false) } else { Err(AuthError::Db(e)) };
+    }
     // Bounded per account, so repeated sign-ins (a script, a flood with a stolen password) cannot
     // grow the table without end: the least recently used sessions beyond the limit end, logged.
     let evicted = sqlx::query(
@@ -68,7 +91,7 @@ pub async fn create(
         crate::core::logbook::append(&mut tx, tenant, clock, &event).await?;
     }
     tx.commit().await?;
-    Ok(id)
+    Ok(true)
 }
 
 /// The active user behind a cookie value, or `None` (unknown, expired, idle too long, account
@@ -127,6 +150,12 @@ pub async fn delete_others(tenant: &Tenant, user_id: &str, keep: Option<&str>) -
         .bind(keep)
         .execute(tenant.db().pool())
         .await?;
+    Ok(done.rows_affected())
+}
+
+/// Ends every session of the account (an admin's "sign out everywhere" for someone else).
+pub async fn delete_all(tenant: &Tenant, user_id: &str) -> Result<u64, AuthError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(tenant.db().pool()).await?;
     Ok(done.rows_affected())
 }
 

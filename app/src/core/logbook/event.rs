@@ -62,6 +62,7 @@ string_enum!(
         AuthPasswordCheckFailed => "auth.password.check_failed",
         AuthSessionRevoked => "auth.session.revoked",
         AuthSessionEvicted => "auth.session.evicted",
+        AuthSessionsEndedByAdmin => "auth.sessions.ended_by_admin",
         AuthResetLinkIssued => "auth.reset_link.issued",
         AuthCsrfRejected => "auth.csrf.rejected",
         AuthAccessDenied => "auth.access.denied",

@@ -197,7 +197,11 @@ pub async fn prune(tenant: &impl Ledger, clock: &dyn Clock, retention: Retention
 
 /// The triggers refuse DELETE unless this transaction opened the gate (and even then only for
 /// events past the 90-day minimum).
-async fn open_prune_gate(tx: &mut Transaction<'static, Any>, tenant: &impl Ledger, open: bool) -> Result<(), sqlx::Error> {
+async fn open_prune_gate(
+    tx: &mut Transaction<'static, Any>,
+    tenant: &impl Ledger,
+    open: bool,
+) -> Result<(), sqlx::Error> {
     match tenant.db().backend() {
         crate::core::db::Backend::Sqlite => {
             sqlx::query("UPDATE logbook_gate SET open = $1 WHERE id = 1")

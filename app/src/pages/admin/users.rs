@@ -3,7 +3,8 @@ use leptos_meta::Title;
 
 use crate::{
     api::admin::{
-        change_role, invite_user, list_users, password_policy, reset_link, set_password_policy, set_user_enabled,
+        change_role, end_sessions, invite_user, list_users, password_policy, reset_link, set_password_policy,
+        set_user_enabled,
     },
     components::{
         auth::{use_auth, Gate},
@@ -154,6 +155,15 @@ fn UserRow(user: UserView, own: bool, on_change: impl Fn() + Copy + Send + Sync 
             Some(handed_out("Reset link made; earlier links of this account stop working.", issued.emailed))
         });
     };
+    let sign_out = move |_| {
+        outcome.run(end_sessions(id.get_value()), move |n| {
+            Some(match n {
+                0 => "They had no open sessions.".to_string(),
+                1 => "Signed out: 1 session ended.".to_string(),
+                n => format!("Signed out: {n} sessions ended."),
+            })
+        });
+    };
     let email = user.email.clone();
     view! {
         <li class="row" data-email=email>
@@ -174,6 +184,7 @@ fn UserRow(user: UserView, own: bool, on_change: impl Fn() + Copy + Send + Sync 
                             {if active { "Disable" } else { "Enable" }}
                         </button>
                         <button type="button" class="button secondary reset" on:click=reset disabled=move || outcome.busy.get()>"Reset link"</button>
+                        <button type="button" class="button secondary end-sessions" on:click=sign_out disabled=move || outcome.busy.get()>"Sign out everywhere"</button>
                     </div>
                     <OutcomeText outcome />
                     <OneTimeLink link id=link_id />
