@@ -66,8 +66,9 @@ if (!base) {
     server.on("exit", (code) => fail(new Error(`server exited early with ${code}`)));
   });
   base = `http://demo.localhost:${port}`;
-  // Created by the CLI while the server runs: the catalog is shared between processes.
-  const cli = (...args) => execFileSync(bin, [...args, "--data-dir", dataDir], { stdio: "pipe" });
+  // Created by the CLI while the server runs: the catalog is shared between processes. The
+  // server made a development key; other commands use it only when told to.
+  const cli = (...args) => execFileSync(bin, [...args, "--data-dir", dataDir, "--dev-master-key"], { stdio: "pipe" });
   cli("tenant", "create", "other", "--name", "Other AB");
   cli("tenant", "create", "closed", "--name", "Closed AB");
   cli("tenant", "disable", "closed");

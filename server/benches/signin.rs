@@ -55,7 +55,7 @@ async fn page_load(
         .map(|c| {
             let stop = stop.clone();
             tokio::spawn(async move {
-                let mut client = Client::connect(port).await;
+                let mut client = Client::connect_from(port, std::net::Ipv4Addr::new(127, 0, 2, c as u8)).await;
                 let r = sign_in(&mut client, 10_000 + c).await;
                 assert_eq!(r.status, 200, "page client sign-in: {}", r.head);
                 let cookie = format!("{COOKIE}={}", r.set_cookie(COOKIE).expect("cookie"));
@@ -168,7 +168,9 @@ async fn main() {
         .map(|i| {
             let (stop, done) = (stop.clone(), done.clone());
             tokio::spawn(async move {
-                let mut client = Client::connect(port).await;
+                // Each flooder is its own client (address): the per-client cap of attempts in
+                // flight would otherwise answer most of them 429 before any hashing.
+                let mut client = Client::connect_from(port, std::net::Ipv4Addr::new(127, 0, 1, i as u8)).await;
                 let mut lat = Vec::new();
                 while !stop.load(Ordering::Relaxed) {
                     let r = sign_in(&mut client, i).await;

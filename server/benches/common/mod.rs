@@ -76,7 +76,16 @@ pub struct Client {
 
 impl Client {
     pub async fn connect(port: u16) -> Self {
-        let stream = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+        Self::connect_from(port, std::net::Ipv4Addr::LOCALHOST).await
+    }
+
+    /// Connects from a chosen loopback source address (all of 127.0.0.0/8 is this machine), so
+    /// one bench process can be many clients to the server's per-address limits.
+    pub async fn connect_from(port: u16, source: std::net::Ipv4Addr) -> Self {
+        assert!(source.is_loopback(), "benches talk to loopback only");
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.bind((source, 0).into()).expect("bind the source address");
+        let stream = socket.connect((std::net::Ipv4Addr::LOCALHOST, port).into()).await.expect("connect");
         stream.set_nodelay(true).expect("nodelay");
         Self { stream, buf: Vec::with_capacity(4096) }
     }
