@@ -338,7 +338,7 @@ for (const vp of VIEWPORTS) {
       const [download] = await Promise.all([page.waitForEvent("download"), page.click("#log-download")]);
       const csv = readFileSync(await download.path(), "utf8");
       const lines = csv.trim().split("\n");
-      assert(lines[0].startsWith("seq,"), `header ${lines[0]}`);
+      assert(lines[0].startsWith('"seq",'), `header ${lines[0]}`);
       assert(lines.length > 1 && lines.slice(1).every((l) => l.includes("auth.sign_in.failed")), "filtered export");
       assert(problems.length === 0, problems.join("; "));
       await context.close();

@@ -46,19 +46,39 @@ pub struct Client {
     pub scheme: Scheme,
 }
 
+/// Which forwarding header the operator's proxy writes. Only that one is read: a proxy that
+/// appends to `X-Forwarded-For` passes a client's own `Forwarded` header on untouched, so reading
+/// both would let the client choose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For` and `X-Forwarded-Proto` (nginx, HAProxy, Traefik, most load balancers).
+    #[default]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded: for=…;proto=…`.
+    Forwarded,
+}
+
 /// The operator's reverse proxies (`--trusted-proxy CIDR`, repeatable). Empty: no forwarding
 /// header is believed.
 #[derive(Debug, Clone, Default)]
-pub struct TrustedProxies(Vec<IpNet>);
+pub struct TrustedProxies {
+    nets: Vec<IpNet>,
+    header: ForwardedHeader,
+}
 
 impl TrustedProxies {
     pub fn new(nets: Vec<IpNet>) -> Self {
-        Self(nets)
+        Self { nets, header: ForwardedHeader::default() }
+    }
+
+    pub fn reading(mut self, header: ForwardedHeader) -> Self {
+        self.header = header;
+        self
     }
 
     fn contains(&self, ip: IpAddr) -> bool {
         let ip = canonical(ip);
-        self.0.iter().any(|n| n.contains(&ip))
+        self.nets.iter().any(|n| n.contains(&ip))
     }
 
     /// The client behind `peer`: the peer itself unless it is trusted; then the rightmost
@@ -69,7 +89,7 @@ impl TrustedProxies {
         if !self.contains(peer) {
             return Client { ip: Some(peer), scheme: own_scheme };
         }
-        let forwarded = forwarded_for(headers);
+        let forwarded = forwarded_for(headers, self.header);
         let mut ip = peer;
         for hop in forwarded.iter().rev() {
             match hop {
@@ -82,7 +102,7 @@ impl TrustedProxies {
                 None => break,
             }
         }
-        let scheme = forwarded_proto(headers).unwrap_or(own_scheme);
+        let scheme = forwarded_proto(headers, self.header).unwrap_or(own_scheme);
         Client { ip: Some(ip), scheme }
     }
 }
@@ -117,13 +137,12 @@ fn hop_addr(raw: &str) -> Option<IpAddr> {
     s.strip_prefix('[').and_then(|r| r.split(']').next()).and_then(|v6| v6.parse().ok()).map(canonical)
 }
 
-/// The `for=` chain of `Forwarded` (RFC 7239) if the request has one, else `X-Forwarded-For`,
-/// oldest hop first, over every header line in order.
-fn forwarded_for(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
+/// The forwarding chain from the one header the proxy writes, oldest hop first, over every
+/// header line in order.
+fn forwarded_for(headers: &HeaderMap, which: ForwardedHeader) -> Vec<Option<IpAddr>> {
     let values = |name| headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>();
-    let rfc = values(header::FORWARDED);
-    if !rfc.is_empty() {
-        return rfc
+    match which {
+        ForwardedHeader::Forwarded => values(header::FORWARDED)
             .iter()
             .flat_map(|v| v.split(','))
             .map(|element| {
@@ -132,23 +151,32 @@ fn forwarded_for(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
                     k.trim().eq_ignore_ascii_case("for").then(|| hop_addr(v))?
                 })
             })
-            .collect();
+            .collect(),
+        ForwardedHeader::XForwardedFor => values(header::HeaderName::from_static("x-forwarded-for"))
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(hop_addr)
+            .collect(),
     }
-    values(header::HeaderName::from_static("x-forwarded-for")).iter().flat_map(|v| v.split(',')).map(hop_addr).collect()
 }
 
-/// The scheme the nearest proxy reports: `Forwarded: proto=` or `X-Forwarded-Proto` (its last
-/// value when a list).
-fn forwarded_proto(headers: &HeaderMap) -> Option<Scheme> {
-    let rfc = headers.get_all(header::FORWARDED).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>();
-    if let Some(last) = rfc.iter().flat_map(|v| v.split(',')).next_back() {
-        return last.split(';').find_map(|pair| {
-            let (k, v) = pair.split_once('=')?;
-            k.trim().eq_ignore_ascii_case("proto").then(|| Scheme::parse(v.trim_matches('"')))?
-        });
+/// The scheme the nearest proxy reports, from the same family of header: `X-Forwarded-Proto`
+/// (its last value when a list) or `Forwarded: proto=` of the last element.
+fn forwarded_proto(headers: &HeaderMap, which: ForwardedHeader) -> Option<Scheme> {
+    match which {
+        ForwardedHeader::Forwarded => {
+            let rfc = headers.get_all(header::FORWARDED).iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>();
+            let last = rfc.iter().flat_map(|v| v.split(',')).next_back()?;
+            last.split(';').find_map(|pair| {
+                let (k, v) = pair.split_once('=')?;
+                k.trim().eq_ignore_ascii_case("proto").then(|| Scheme::parse(v.trim_matches('"')))?
+            })
+        }
+        ForwardedHeader::XForwardedFor => {
+            let xfp = headers.get_all("x-forwarded-proto").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>();
+            xfp.iter().flat_map(|v| v.split(',')).next_back().and_then(Scheme::parse)
+        }
     }
-    let xfp = headers.get_all("x-forwarded-proto").iter().filter_map(|v| v.to_str().ok()).collect::<Vec<_>>();
-    xfp.iter().flat_map(|v| v.split(',')).next_back().and_then(Scheme::parse)
 }
 
 /// 96 random bits, hex.
@@ -226,14 +254,23 @@ mod tests {
     }
 
     #[test]
-    fn rfc_7239_forwarded_wins_over_x_forwarded_for() {
-        let p = TrustedProxies::new(vec![parse_net("::1/128").expect("net")]);
+    fn only_the_header_the_proxy_writes_is_read() {
+        let net = || vec![parse_net("::1/128").expect("net")];
         let h = headers(&[
             ("forwarded", r#"for=1.2.3.4, for="[2001:db8:cafe::17]:4711";proto=https;by=_proxy"#),
             ("x-forwarded-for", "198.51.100.1"),
         ]);
-        let c = p.client(Some(ip("::1")), &h, Scheme::Http);
-        assert_eq!(c, Client { ip: Some(ip("2001:db8:cafe::17")), scheme: Scheme::Https });
+        let rfc = TrustedProxies::new(net()).reading(ForwardedHeader::Forwarded);
+        assert_eq!(
+            rfc.client(Some(ip("::1")), &h, Scheme::Http),
+            Client { ip: Some(ip("2001:db8:cafe::17")), scheme: Scheme::Https }
+        );
+        // An X-Forwarded-For proxy passes a client's own `Forwarded` on: it is not read.
+        let xff = TrustedProxies::new(net());
+        assert_eq!(
+            xff.client(Some(ip("::1")), &h, Scheme::Http),
+            Client { ip: Some(ip("198.51.100.1")), scheme: Scheme::Http }
+        );
     }
 
     #[test]

@@ -4,14 +4,24 @@ use std::{sync::Arc, time::Duration};
 use app::core::{auth::service::Auth, clock::SystemClock, logbook::Retention, tenancy::Tenancy};
 
 /// Writes the logbook summaries of repeated anonymous refusals whose window has closed, every 5
-/// seconds (so a summary is at most a few seconds past its minute).
-pub fn spawn_anonymous_summaries(tenancy: Arc<Tenancy>, auth: Arc<Auth>) -> tokio::task::JoinHandle<()> {
+/// seconds (so a summary is at most a few seconds past its minute). When `stop` turns true it
+/// writes every pending summary and ends; a write in progress is never cut off (counts taken
+/// out for writing would be lost).
+pub fn spawn_anonymous_summaries(
+    tenancy: Arc<Tenancy>,
+    auth: Arc<Auth>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(5));
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = stop.changed() => break,
+            }
             auth.flush_anonymous(&tenancy, &SystemClock, false).await;
         }
+        auth.flush_anonymous(&tenancy, &SystemClock, true).await;
     })
 }
 

@@ -7,6 +7,8 @@ use std::{io, path::Path};
 pub enum FilesError {
     #[error("the data directory {0} can be written by other users; run: chmod 700 {0} (or choose another --data-dir)")]
     WritableByOthers(String),
+    #[error("{0} belongs to another user; the data directory must be the server's own")]
+    OtherOwner(String),
     #[error("{path}: {source}")]
     Io { path: String, source: io::Error },
 }
@@ -50,17 +52,46 @@ pub fn private_file(path: &Path, create_new: bool) -> io::Result<()> {
 /// file under it (data directories from before this rule). Returns how many modes it narrowed.
 pub fn secure_data_dir(dir: &Path) -> Result<usize, FilesError> {
     private_dir(dir).map_err(io_err(dir))?;
+    // A symlinked data directory (/var/lib/samtal -> /srv/...) is checked where it points.
+    let dir = &std::fs::canonicalize(dir).map_err(io_err(dir))?;
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let meta = std::fs::metadata(dir).map_err(io_err(dir))?;
-        if meta.permissions().mode() & 0o022 != 0 {
-            return Err(FilesError::WritableByOthers(dir.display().to_string()));
-        }
+        refuse_shared(dir)?;
         narrow(dir, 0o700)
     }
     #[cfg(not(unix))]
     Ok(0)
+}
+
+/// Refuses the directory, or any directory under it, when group or others may write into it or
+/// another user owns it: files there may already have been swapped.
+#[cfg(unix)]
+fn refuse_shared(dir: &Path) -> Result<(), FilesError> {
+    #[cfg(target_os = "linux")]
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::symlink_metadata(dir).map_err(io_err(dir))?;
+    if !meta.is_dir() {
+        return Ok(());
+    }
+    if meta.permissions().mode() & 0o022 != 0 {
+        return Err(FilesError::WritableByOthers(dir.display().to_string()));
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let me = rustix::process::geteuid().as_raw();
+        // root may run a server on a directory it made for a service user; anyone else owns theirs.
+        if me != 0 && meta.uid() != me {
+            return Err(FilesError::OtherOwner(dir.display().to_string()));
+        }
+    }
+    for entry in std::fs::read_dir(dir).map_err(io_err(dir))? {
+        let entry = entry.map_err(io_err(dir))?;
+        if entry.file_type().map_err(io_err(&entry.path()))?.is_dir() {
+            refuse_shared(&entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -115,5 +146,11 @@ mod tests {
         assert!(matches!(secure_data_dir(&data), Err(FilesError::WritableByOthers(_))));
         std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o770)).expect("chmod");
         assert!(matches!(secure_data_dir(&data), Err(FilesError::WritableByOthers(_))), "group-writable");
+        // A writable folder inside is refused too, and a symlinked data directory is followed.
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+        std::fs::set_permissions(data.join("tenants"), std::fs::Permissions::from_mode(0o777)).expect("chmod");
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&data, &link).expect("symlink");
+        assert!(matches!(secure_data_dir(&link), Err(FilesError::WritableByOthers(_))), "inner folder");
     }
 }

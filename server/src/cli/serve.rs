@@ -59,6 +59,9 @@ pub struct ServeArgs {
     /// X-Forwarded-Proto headers are believed; repeatable. Without one, no forwarding header is.
     #[arg(long, env = "SAMTAL_TRUSTED_PROXY", value_delimiter = ',', value_parser = crate::client::parse_net)]
     pub trusted_proxy: Vec<ipnet::IpNet>,
+    /// Which header the trusted proxy writes; only that one is read.
+    #[arg(long, env = "SAMTAL_FORWARDED_HEADER", value_enum, default_value = "x-forwarded-for")]
+    pub forwarded_header: crate::client::ForwardedHeader,
     #[command(flatten)]
     pub storage: StorageArgs,
 }
@@ -86,7 +89,7 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
         addr: args.addr,
         site_root: args.site_root,
         max_body_bytes: args.max_body_bytes,
-        trusted_proxies: crate::client::TrustedProxies::new(args.trusted_proxy.clone()),
+        trusted_proxies: crate::client::TrustedProxies::new(args.trusted_proxy.clone()).reading(args.forwarded_header),
         scheme: crate::client::Scheme::Http,
     };
     let mut state = app::core::state::AppState::new(tenancy.clone());
@@ -103,7 +106,8 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
     let local = listener.local_addr().map_err(CliError::Serve)?;
     let reaper = jobs::spawn_pool_reaper(tenancy.clone());
     let pruner = jobs::spawn_logbook_pruner(tenancy.clone(), retention);
-    let summaries = jobs::spawn_anonymous_summaries(tenancy.clone(), auth.clone());
+    let (stop_summaries, stopped) = tokio::sync::watch::channel(false);
+    let summaries = jobs::spawn_anonymous_summaries(tenancy.clone(), auth.clone(), stopped);
     let shutdown = shutdown_signal();
     tracing::info!(%local, "samtal is listening");
     say!("Samtal is running at http://{local}/");
@@ -127,9 +131,11 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
         .map_err(CliError::Serve)?;
     reaper.abort();
     pruner.abort();
-    summaries.abort();
     // Whatever was still being counted is written before the pools close.
-    auth.flush_anonymous(&tenancy, &app::core::clock::SystemClock, true).await;
+    let _ = stop_summaries.send(true);
+    if let Err(e) = summaries.await {
+        tracing::error!(error = %e, "the logbook summary job failed");
+    }
     tenancy.pools().close_all().await;
     tracing::info!("samtal stopped cleanly");
     Ok(())

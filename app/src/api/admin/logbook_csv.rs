@@ -15,11 +15,24 @@ pub async fn logbook_csv(from: String, to: String, action: String, user: String)
     };
     let (tenant, admin) = super::super::require(Need::Role(Role::Admin)).await?;
     let mut f = super::logbook_entries::filter(&from, &to, &action, &user)?;
-    // The answer is one value in memory: bounded. Longer periods go through the streaming
+    // The answer is one value in memory: bounded, and built row by row as the events stream in
+    // (never all events and their text at once). Longer periods go through the streaming
     // `samtal logbook export`.
     f.limit = Some(MAX_ROWS + 1);
-    let events = logbook::list(&tenant, &f).await.map_err(super::super::internal)?;
-    if events.len() as i64 > MAX_ROWS {
+    let mut csv = String::from(logbook::CSV_HEADER);
+    csv.push('\n');
+    let mut rows = 0i64;
+    logbook::for_each(&tenant, &f, |e| {
+        rows += 1;
+        if rows <= MAX_ROWS {
+            csv.push_str(&logbook::csv_row(&e));
+            csv.push('\n');
+        }
+        Ok::<_, logbook::LogbookError>(())
+    })
+    .await
+    .map_err(super::super::internal)?;
+    if rows > MAX_ROWS {
         return Err(AppError::Invalid(format!(
             "More than {MAX_ROWS} events match. Choose a shorter period or fewer actions and export again."
         )));
@@ -29,12 +42,7 @@ pub async fn logbook_csv(from: String, to: String, action: String, user: String)
     if let Ok(id) = Id::parse(period.trim_matches('-')) {
         event = event.target(TargetType::Logbook, id);
     }
+    // Logged before the data leaves.
     logbook::record(&tenant, &SystemClock, &event).await.map_err(super::super::internal)?;
-    let mut csv = String::from(logbook::CSV_HEADER);
-    csv.push('\n');
-    for e in &events {
-        csv.push_str(&logbook::csv_row(e));
-        csv.push('\n');
-    }
     Ok(csv)
 }

@@ -12,6 +12,8 @@ pub struct LogRow {
     pub target: String,
     pub outcome: String,
     pub ip: String,
+    /// 1, or how many repeated refusals this summary row stands for.
+    pub repeats: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +94,7 @@ pub async fn logbook_entries(
             },
             outcome: e.outcome,
             ip: e.ip.unwrap_or_default(),
+            repeats: e.repeats,
         })
         .collect();
     Ok(LogPage { rows, has_more })

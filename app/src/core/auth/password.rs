@@ -72,6 +72,9 @@ impl Default for QueueLimits {
     }
 }
 
+/// Jobs a lane may always queue, even when the total is reached.
+pub const GUARANTEED_PER_LANE: usize = 2;
+
 /// Waiting jobs in one FIFO lane per tenant, served round-robin: each turn takes the oldest job
 /// of the next lane, so a tenant with one sign-in waits behind at most one job of every other
 /// tenant, however long their lanes are.
@@ -155,7 +158,11 @@ impl Pool {
             return Err(HashError::Closed);
         }
         let in_lane = l.lanes.get(lane).map_or(0, VecDeque::len);
-        if l.waiting >= self.limits.total || in_lane >= self.limits.per_lane {
+        // Every lane may always hold a couple of jobs, whatever the others queued: a flood spread
+        // over many tenants cannot shut a quiet organisation out. (Lanes exist only for tenants,
+        // so the queue stays bounded by total + 2 × tenants.)
+        let guaranteed = in_lane < GUARANTEED_PER_LANE;
+        if in_lane >= self.limits.per_lane || (l.waiting >= self.limits.total && !guaranteed) {
             return Err(HashError::Busy);
         }
         if in_lane == 0 {
@@ -437,23 +444,32 @@ mod tests {
         while h.waiting() < 5 {
             tokio::task::yield_now().await;
         }
-        let third = {
+        let spawn_in = |lane: &'static str, name: &'static str| {
             let (h, order) = (h.clone(), order.clone());
-            tokio::spawn(async move { h.run("third", move || order.lock().expect("order").push("third".into())).await })
+            tokio::spawn(async move { h.run(lane, move || order.lock().expect("order").push(name.into())).await })
         };
+        let third = spawn_in("third", "third");
         while h.waiting() < 6 {
             tokio::task::yield_now().await;
         }
-        assert!(matches!(h.run("fourth", || ()).await, Err(HashError::Busy)), "the whole queue is full");
+        // The total is reached, yet a lane with fewer than two waiting still gets in...
+        let fourth = spawn_in("fourth", "fourth");
+        let quiet2 = spawn_in("quiet", "quiet2");
+        while h.waiting() < 8 {
+            tokio::task::yield_now().await;
+        }
+        // ...and one with two does not.
+        assert!(matches!(h.run("quiet", || ()).await, Err(HashError::Busy)), "the whole queue is full");
         gate_tx.send(()).expect("release");
         assert!(blocker.await.expect("join").expect("ran"));
         for q in queued {
             q.await.expect("join").expect("ran");
         }
-        other.await.expect("join").expect("ran");
-        third.await.expect("join").expect("ran");
+        for t in [other, third, fourth, quiet2] {
+            t.await.expect("join").expect("ran");
+        }
         let order = order.lock().expect("order").clone();
         // Round-robin: the quiet tenants ran after one flood job each turn, not after all four.
-        assert_eq!(order[..3], ["flood0", "quiet", "third"], "{order:?}");
+        assert_eq!(order[..4], ["flood0", "quiet", "third", "fourth"], "{order:?}");
     }
 }

@@ -32,6 +32,8 @@ pub struct Auth {
 /// person signs in once at a time; an office behind one address rarely has more than a few
 /// overlapping. Beyond it the answer is 429 at once, before any hashing is queued.
 pub const MAX_IN_FLIGHT_PER_CLIENT: usize = 4;
+/// The same across all tenants: one address cannot multiply its share by naming many tenants.
+pub const MAX_IN_FLIGHT_PER_CLIENT_ALL_TENANTS: usize = 8;
 
 /// Counts attempts in flight per key; a [`Slot`] gives its place back when dropped.
 #[derive(Debug, Default)]
@@ -127,12 +129,24 @@ impl Auth {
         let now = clock.now_ms();
         let account_key = account_key(tenant, email);
         let ip_key = origin.ip.map(|ip| throttle::ip_key(tenant.slug().as_str(), ip));
-        // Before anything else, so fire-and-forget attempts from one client cannot pile up work.
-        let _slot = match &ip_key {
-            Some(k) => match self.in_flight.enter(k, MAX_IN_FLIGHT_PER_CLIENT) {
-                Some(slot) => Some(slot),
-                None => return Err(SignInError::Throttled(1)),
-            },
+        // Before anything else, so fire-and-forget attempts from one client cannot pile up work:
+        // per address at this tenant, and per address across all tenants.
+        let _slots = match origin.ip {
+            Some(ip) => {
+                let here = self.in_flight.enter(ip_key.as_deref().unwrap_or_default(), MAX_IN_FLIGHT_PER_CLIENT);
+                let everywhere = here.as_ref().and_then(|_| {
+                    self.in_flight.enter(&throttle::ip_key("*", ip), MAX_IN_FLIGHT_PER_CLIENT_ALL_TENANTS)
+                });
+                match (here, everywhere) {
+                    (Some(a), Some(b)) => Some((a, b)),
+                    _ => {
+                        let event =
+                            Event::new(Actor::System, Action::AuthThrottled, Outcome::Denied).origin(origin.clone());
+                        self.record_anonymous(tenant, clock, &event).await?;
+                        return Err(SignInError::Throttled(1));
+                    }
+                }
+            }
             None => None,
         };
         let wait = [Some(&account_key), ip_key.as_ref()]
@@ -157,6 +171,8 @@ impl Auth {
             Err(HashError::Busy) => {
                 // Nothing was checked: the attempt does not count against the account.
                 self.throttle.forget_one(&account_key);
+                let event = Event::new(Actor::System, Action::AuthSignInBusy, Outcome::Denied).origin(origin.clone());
+                self.record_anonymous(tenant, clock, &event).await?;
                 return Err(SignInError::Busy(1));
             }
             Err(e) => return Err(AuthError::from(e).into()),

@@ -21,6 +21,22 @@ use crate::model::slug::Slug;
 pub const WINDOW_MS: i64 = 60_000;
 /// First events written per tenant per minute before new sources are lumped together.
 pub const CAP_PER_MINUTE: u32 = 20;
+/// First events one address (an IPv6 /64) may take of that per minute: one client guessing at
+/// many accounts cannot use up the tenant's share and blank everyone else's evidence.
+pub const CAP_PER_ADDRESS: u32 = 3;
+/// Counts held per tenant; past it, new sources share one count per action (no address).
+pub const MAX_PENDING: usize = 64;
+
+/// The address a source is counted under: IPv4 as it is, IPv6 by its /64.
+fn prefix(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+        v4 => v4,
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Source {
@@ -41,6 +57,8 @@ struct Pending {
 struct TenantWindow {
     minute_start: i64,
     written: u32,
+    /// First events written this minute per address.
+    per_address: HashMap<IpAddr, u32>,
     pending: HashMap<Source, Pending>,
 }
 
@@ -66,9 +84,10 @@ impl AnonymousEvents {
         if now - w.minute_start >= 60_000 || now < w.minute_start {
             w.minute_start = now;
             w.written = 0;
+            w.per_address.clear();
         }
-        let source =
-            Source { action: event.action, outcome: event.outcome, ip: event.origin.ip, target: event.target.clone() };
+        let address = event.origin.ip.map(prefix);
+        let source = Source { action: event.action, outcome: event.outcome, ip: address, target: event.target.clone() };
         // A source stays in its window until `take_due` writes its summary (a job does every few
         // seconds), so no count is dropped between the two.
         if let Some(p) = w.pending.get_mut(&source) {
@@ -77,9 +96,11 @@ impl AnonymousEvents {
             p.origin.request_id.clone_from(&event.origin.request_id);
             return Admit::Counted;
         }
-        if w.written >= CAP_PER_MINUTE {
-            // Over the cap: one bucket per action and outcome, whatever the source.
-            let bucket = Source { action: event.action, outcome: event.outcome, ip: None, target: None };
+        let address_full = address.is_some_and(|a| w.per_address.get(&a).copied().unwrap_or(0) >= CAP_PER_ADDRESS);
+        if w.written >= CAP_PER_MINUTE || address_full {
+            // Counted, not written: per address while there is room, else one count per action.
+            let ip = if w.pending.len() < MAX_PENDING { address } else { None };
+            let bucket = Source { action: event.action, outcome: event.outcome, ip, target: None };
             let p = w.pending.entry(bucket).or_insert_with(|| Pending {
                 since: now,
                 repeats: 0,
@@ -89,6 +110,9 @@ impl AnonymousEvents {
             return Admit::Counted;
         }
         w.written += 1;
+        if let Some(a) = address {
+            *w.per_address.entry(a).or_insert(0) += 1;
+        }
         w.pending.insert(source, Pending { since: now, repeats: 0, origin: event.origin.clone() });
         Admit::Write
     }
@@ -107,7 +131,8 @@ impl AnonymousEvents {
                     continue;
                 }
                 let mut origin = p.origin;
-                origin.ip = source.ip;
+                // A source's own address (for IPv6 the first one seen); a bucket's is its /64.
+                origin.ip = origin.ip.or(source.ip);
                 let mut event = Event::new(super::Actor::System, source.action, source.outcome).origin(origin);
                 event.target = source.target;
                 out.push((slug.clone(), event.repeats(p.repeats)));
@@ -167,12 +192,43 @@ mod tests {
             }
         }
         assert_eq!(written, CAP_PER_MINUTE);
-        assert!(a.pending() <= CAP_PER_MINUTE as usize + 1, "memory is bounded: {}", a.pending());
+        assert!(a.pending() <= MAX_PENDING + 1, "memory is bounded: {}", a.pending());
         // Another tenant has its own cap.
         assert_eq!(a.admit(&beta, &failed("192.0.2.9"), t0 + 10), Admit::Write);
         let due = a.take_due(t0 + 2 * WINDOW_MS, false);
         let counted: i64 = due.iter().filter(|(s, _)| *s == acme).map(|(_, e)| e.repeats).sum();
         assert_eq!(written as i64 + counted, 1000, "every refusal is accounted for");
-        assert!(due.iter().any(|(_, e)| e.origin.ip.is_none() && e.repeats == 1000 - i64::from(CAP_PER_MINUTE)));
+        assert!(due.iter().any(|(_, e)| e.origin.ip.is_none() && e.repeats > 900), "the rest share one count");
+    }
+
+    #[test]
+    fn one_address_guessing_many_accounts_does_not_blank_the_others() {
+        let a = AnonymousEvents::default();
+        let acme = Slug::parse("acme").expect("slug");
+        let t0 = 9_000_000;
+        let mut written = 0;
+        for i in 0..50 {
+            let e = failed("203.0.113.66").target(TargetType::User, Id::from_seq(i));
+            if a.admit(&acme, &e, t0 + i) == Admit::Write {
+                written += 1;
+            }
+        }
+        assert_eq!(written, CAP_PER_ADDRESS);
+        // Others still get their first event written, in full.
+        for i in 0..10 {
+            assert_eq!(a.admit(&acme, &failed(&format!("192.0.2.{i}")), t0 + 100), Admit::Write);
+        }
+        // An IPv6 client rotating inside its /64 is one source: one event, the rest counted.
+        let mut v6_written = 0;
+        for i in 0..10 {
+            if a.admit(&acme, &failed(&format!("2001:db8:1:2::{i:x}")), t0 + 200) == Admit::Write {
+                v6_written += 1;
+            }
+        }
+        assert_eq!(v6_written, 1);
+        let due = a.take_due(t0 + 2 * WINDOW_MS, false);
+        let from_66: i64 =
+            due.iter().filter(|(_, e)| e.origin.ip == "203.0.113.66".parse().ok()).map(|(_, e)| e.repeats).sum();
+        assert_eq!(from_66, 50 - i64::from(CAP_PER_ADDRESS), "its other guesses are counted under its address");
     }
 }

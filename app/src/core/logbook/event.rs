@@ -58,6 +58,7 @@ string_enum!(
         AuthSignInFailed => "auth.sign_in.failed",
         AuthSignedOut => "auth.signed_out",
         AuthThrottled => "auth.sign_in.throttled",
+        AuthSignInBusy => "auth.sign_in.busy",
         AuthPasswordChanged => "auth.password.changed",
         AuthPasswordCheckFailed => "auth.password.check_failed",
         AuthSessionRevoked => "auth.session.revoked",

@@ -437,7 +437,7 @@ fn csv_field(s: &str) -> String {
             out.push('"');
         }
         out.push(c);
-        cell_start = matches!(c, ',' | ';' | '\t' | '\n' | '\r') || (cell_start && c == ' ');
+        cell_start = matches!(c, ',' | ';' | '\t' | '\n' | '\r') || (cell_start && matches!(c, ' ' | '"'));
     }
     out.push('"');
     out
@@ -482,5 +482,7 @@ mod csv_tests {
         assert_eq!(csv_field("Mozilla/5.0 (X11; Linux x86_64)"), r#""Mozilla/5.0 (X11; Linux x86_64)""#);
         assert_eq!(csv_field("2001:db8::1"), r#""2001:db8::1""#);
         assert_eq!(csv_field(""), r#""""#);
+        // A quote a spreadsheet strips does not hide the formula behind it.
+        assert_eq!(csv_field("x;\"=HYPERLINK(1)"), r#""x;""'=HYPERLINK(1)""#);
     }
 }

@@ -192,7 +192,10 @@ fn row(r: LogRow, names: &HashMap<String, String>) -> impl IntoView {
         <tr>
             <td data-label="Time">{iso_datetime_utc(r.at_unix)}</td>
             <td data-label="Who">{named(&r.actor)}</td>
-            <td data-label="What">{r.action}</td>
+            <td data-label="What">
+                {r.action}
+                {(r.repeats > 1).then(|| view! { " " <span class="badge">{format!("× {}", r.repeats)}</span> })}
+            </td>
             <td data-label="On">{named(&r.target)}</td>
             <td data-label="Outcome">{r.outcome}</td>
             <td data-label="IP">{r.ip}</td>
