@@ -6,7 +6,6 @@ use crate::error::AppError;
 #[server(endpoint = "auth/sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::core::{
-        auth,
         clock::SystemClock,
         logbook::{self, Action, Event, Outcome, TargetType},
     };
@@ -19,11 +18,6 @@ pub async fn sign_out() -> Result<(), AppError> {
             .origin(super::super::origin());
         logbook::record(&tenant, &SystemClock, &event).await.map_err(super::super::internal)?;
     }
-    // Cleared in any case (a browser may hold a cookie whose session already ended).
-    let opts = expect_context::<leptos_axum::ResponseOptions>();
-    opts.append_header(
-        http::header::SET_COOKIE,
-        http::HeaderValue::from_str(&auth::clear_cookie()).map_err(super::super::internal)?,
-    );
+    // The session layer clears the cookie (also one whose session had already ended), in full.
     Ok(())
 }

@@ -165,17 +165,13 @@ impl Auth {
         self.throttle.failure(&account_key, now);
         let user = users::by_email(tenant, email).await?;
         let hash = user.as_ref().filter(|u| u.status == users::Status::Active).and_then(|u| u.password_hash.as_deref());
-        let lane = tenant.slug().as_str();
-        let verified = match self.hasher.verify_for(lane, password, hash).await {
-            Ok(v) => v,
-            Err(HashError::Busy) => {
-                // Nothing was checked: the attempt does not count against the account.
-                self.throttle.forget_one(&account_key);
+        let verified = match self.verify_counted(tenant, &account_key, password, hash).await {
+            Err(SignInError::Busy(wait)) => {
                 let event = Event::new(Actor::System, Action::AuthSignInBusy, Outcome::Denied).origin(origin.clone());
                 self.record_anonymous(tenant, clock, &event).await?;
-                return Err(SignInError::Busy(1));
+                return Err(SignInError::Busy(wait));
             }
-            Err(e) => return Err(AuthError::from(e).into()),
+            other => other?,
         };
         let user = match user {
             Some(u) if verified.ok => u,
@@ -194,7 +190,7 @@ impl Auth {
         };
         self.throttle.success(&account_key);
         if verified.needs_rehash {
-            let new_hash = self.hasher.hash_for(lane, password).await.map_err(AuthError::from)?;
+            let new_hash = self.hasher.hash_for(tenant.slug().as_str(), password).await.map_err(AuthError::from)?;
             users::upgrade_hash(tenant, &user, &new_hash).await?;
         }
         let event = Event::new(user.actor(), Action::AuthSignInSucceeded, Outcome::Success)
@@ -202,6 +198,25 @@ impl Auth {
             .origin(origin.clone());
         logbook::record(tenant, clock, &event).await?;
         Ok(user)
+    }
+
+    /// Verifies in the tenant's hashing lane. When the lane is full nothing was checked, so the
+    /// failure already counted for `key` is given back and the answer is "busy".
+    async fn verify_counted(
+        &self,
+        tenant: &Tenant,
+        key: &str,
+        password: &str,
+        phc: Option<&str>,
+    ) -> Result<super::password::Verified, SignInError> {
+        match self.hasher.verify_for(tenant.slug().as_str(), password, phc).await {
+            Ok(v) => Ok(v),
+            Err(HashError::Busy) => {
+                self.throttle.forget_one(key);
+                Err(SignInError::Busy(1))
+            }
+            Err(e) => Err(AuthError::from(e).into()),
+        }
     }
 
     /// Logs an anonymous refusal (nobody is signed in): written now, or counted into a summary
@@ -259,15 +274,7 @@ impl Auth {
             return Err(SignInError::Throttled(wait));
         }
         self.throttle.failure(&key, now);
-        let verified =
-            match self.hasher.verify_for(tenant.slug().as_str(), password, user.password_hash.as_deref()).await {
-                Ok(v) => v,
-                Err(HashError::Busy) => {
-                    self.throttle.forget_one(&key);
-                    return Err(SignInError::Busy(1));
-                }
-                Err(e) => return Err(AuthError::from(e).into()),
-            };
+        let verified = self.verify_counted(tenant, &key, password, user.password_hash.as_deref()).await?;
         if !verified.ok {
             logbook::record(tenant, clock, &logged(Action::AuthPasswordCheckFailed, Outcome::Failure)).await?;
             return Err(SignInError::Invalid);
