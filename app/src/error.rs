@@ -35,6 +35,8 @@ pub enum AppError {
     Invalid(String),
     #[error("This link is invalid, already used or expired. Ask your HR administrator for a new one.")]
     BadLink,
+    #[error("The organisation must keep at least one active admin. Make someone else admin first.")]
+    LastAdmin,
 }
 
 impl AppError {
@@ -43,7 +45,7 @@ impl AppError {
         match self {
             AppError::Internal => 500,
             AppError::Unreachable => 502,
-            AppError::BadRequest | AppError::Invalid(_) | AppError::BadLink => 400,
+            AppError::BadRequest | AppError::Invalid(_) | AppError::BadLink | AppError::LastAdmin => 400,
             AppError::NotSignedIn | AppError::InvalidCredentials => 401,
             AppError::Forbidden => 403,
             AppError::Throttled { .. } => 429,
@@ -59,6 +61,47 @@ impl AppError {
             AppError::Throttled { seconds } | AppError::Busy { seconds } => Some(*seconds),
             _ => None,
         }
+    }
+}
+
+/// What `Invalid` says after a plain form post, where its own words cannot travel: a query
+/// string carries codes only, never text a link could make a page say.
+pub const INVALID_AFTER_FORM: &str = "That did not work. Check what you entered and try again.";
+
+impl AppError {
+    /// This error as a query string for the redirect that answers a plain form post.
+    pub fn to_query(&self) -> String {
+        let code = match self {
+            AppError::Internal | AppError::Unreachable => "internal",
+            AppError::BadRequest => "bad_request",
+            AppError::NotSignedIn => "signed_out",
+            AppError::Forbidden => "forbidden",
+            AppError::InvalidCredentials => "credentials",
+            AppError::Throttled { seconds } => return format!("error=throttled&wait={seconds}"),
+            AppError::Busy { seconds } => return format!("error=busy&wait={seconds}"),
+            AppError::Invalid(_) => "invalid",
+            AppError::BadLink => "bad_link",
+            AppError::LastAdmin => "last_admin",
+        };
+        format!("error={code}")
+    }
+
+    /// The error a redirect's query names; `None` for anything not one of ours.
+    pub fn from_query(code: &str, wait: Option<&str>) -> Option<Self> {
+        let wait = || wait.and_then(|w| w.parse::<u64>().ok()).map(|s| s.min(3600));
+        Some(match code {
+            "internal" => AppError::Internal,
+            "bad_request" => AppError::BadRequest,
+            "signed_out" => AppError::NotSignedIn,
+            "forbidden" => AppError::Forbidden,
+            "credentials" => AppError::InvalidCredentials,
+            "throttled" => AppError::Throttled { seconds: wait()? },
+            "busy" => AppError::Busy { seconds: wait()? },
+            "invalid" => AppError::Invalid(INVALID_AFTER_FORM.into()),
+            "bad_link" => AppError::BadLink,
+            "last_admin" => AppError::LastAdmin,
+            _ => return None,
+        })
     }
 }
 
@@ -79,6 +122,29 @@ impl FromServerFnError for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_redirect_carries_codes_that_map_back_and_nothing_else() {
+        for e in [
+            AppError::InvalidCredentials,
+            AppError::Throttled { seconds: 30 },
+            AppError::Busy { seconds: 1 },
+            AppError::BadLink,
+            AppError::LastAdmin,
+            AppError::NotSignedIn,
+        ] {
+            let q = e.to_query();
+            let code = q.strip_prefix("error=").and_then(|r| r.split('&').next()).expect("code");
+            let wait = q.split("&wait=").nth(1);
+            assert_eq!(AppError::from_query(code, wait), Some(e.clone()), "{q}");
+        }
+        // Free text never travels; a made-up code or wait shows nothing (or a bounded wait).
+        assert_eq!(AppError::Invalid("Your boss says hi".into()).to_query(), "error=invalid");
+        assert_eq!(AppError::from_query("invalid", None), Some(AppError::Invalid(INVALID_AFTER_FORM.into())));
+        assert_eq!(AppError::from_query("<script>", None), None);
+        assert_eq!(AppError::from_query("throttled", Some("soon")), None);
+        assert_eq!(AppError::from_query("throttled", Some("99999999")), Some(AppError::Throttled { seconds: 3600 }));
+    }
 
     #[test]
     fn transport_failures_read_as_unreachable_not_as_server_faults() {

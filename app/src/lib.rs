@@ -14,10 +14,10 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
-use crate::components::{auth::provide_auth, layout::Layout};
+use crate::components::layout::Layout;
 use crate::pages::{
     account::AccountPage,
     admin::{logbook::LogbookPage, users::UsersPage},
@@ -27,7 +27,24 @@ use crate::pages::{
     sign_in::SignInPage,
 };
 
-/// The HTML document the server renders around [`App`].
+/// The browser entry point (the `frontend` crate builds this source for wasm32): hydrates the
+/// islands of the server-rendered page. Everything outside an `#[island]` stays server HTML.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+    // Lets end-to-end tests (and curious people) tell server HTML from a page whose islands
+    // have taken over.
+    let app = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector(".app").ok().flatten());
+    if let Some(app) = app {
+        let _ = app.set_attribute("data-hydrated", "true");
+    }
+}
+
+/// The HTML document the server renders around [`App`]. Everything here is a server component;
+/// the browser bundle holds only the `#[island]`s (see docs/architecture.md, "How a page is
+/// made").
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
@@ -38,7 +55,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -51,7 +68,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_auth();
     view! {
         <Stylesheet id="samtal-css" href="/pkg/samtal.css" />
         <Title formatter=|page: String| {
@@ -59,13 +75,15 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <Layout>
+                // In order: a page's loaded parts are streamed in place, so they show without any
+                // script (out-of-order chunks need one to be swapped in).
                 <Routes fallback=NotFound>
-                    <Route path=path!("") view=HomePage />
-                    <Route path=path!("sign-in") view=SignInPage />
-                    <Route path=path!("set-password") view=SetPasswordPage />
-                    <Route path=path!("account") view=AccountPage />
-                    <Route path=path!("admin/users") view=UsersPage />
-                    <Route path=path!("admin/logbook") view=LogbookPage />
+                    <Route path=path!("") view=HomePage ssr=SsrMode::InOrder />
+                    <Route path=path!("sign-in") view=SignInPage ssr=SsrMode::InOrder />
+                    <Route path=path!("set-password") view=SetPasswordPage ssr=SsrMode::InOrder />
+                    <Route path=path!("account") view=AccountPage ssr=SsrMode::InOrder />
+                    <Route path=path!("admin/users") view=UsersPage ssr=SsrMode::InOrder />
+                    <Route path=path!("admin/logbook") view=LogbookPage ssr=SsrMode::InOrder />
                 </Routes>
             </Layout>
         </Router>

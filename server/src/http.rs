@@ -87,6 +87,9 @@ fn request_context(app: AppState) -> impl Fn() + Clone + Send + 'static {
                 provide_context(t.clone());
             }
             provide_context(parts.extensions.get::<CurrentSession>().cloned());
+            if let Some(f) = parts.extensions.get::<app::components::auth::Frame>() {
+                provide_context(f.clone());
+            }
         }
     }
 }
@@ -120,7 +123,8 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
         })
         .with_state(state)
         .layer(middleware::from_fn(error_status))
-        // Innermost first: session, then the Origin check, then (outermost) the tenant.
+        // Innermost first: the page frame, session, then the Origin check, then (outermost) the tenant.
+        .layer(middleware::from_fn(crate::frame::load))
         .layer(middleware::from_fn(move |req: Request, next: Next| auth::session(for_sessions.clone(), req, next)))
         .layer(middleware::from_fn(move |req: Request, next: Next| auth::same_origin(for_origin.clone(), req, next)))
         .layer(middleware::from_fn(move |req: Request, next: Next| tenant::resolve(tenancy.clone(), req, next)));

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cli;
 pub mod client;
 pub mod error_page;
+pub mod frame;
 pub mod http;
 pub mod jobs;
 pub mod security;

@@ -62,7 +62,7 @@ fn apply(h: &mut HeaderMap, nonce: Option<&CspNonce>, is_static: bool) {
     }
     let fixed: [(HeaderName, &'static str); 7] = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
+        (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains"),
         (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),

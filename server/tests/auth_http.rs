@@ -52,6 +52,7 @@ async fn fx(b: Backend) -> Fx {
 
 struct Res {
     status: StatusCode,
+    location: Option<String>,
     retry_after: Option<String>,
     cookie: Option<String>,
     set_cookie: Vec<String>,
@@ -99,6 +100,7 @@ impl Fx {
         let config = HttpConfig { site_root: self.site.path().to_path_buf(), ..config.clone() };
         let res = router(&config, self.state.clone()).oneshot(req).await.expect("infallible");
         let status = res.status();
+        let location = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(String::from);
         let retry_after = res.headers().get(header::RETRY_AFTER).and_then(|v| v.to_str().ok()).map(String::from);
         let set_cookie: Vec<String> = res
             .headers()
@@ -113,7 +115,7 @@ impl Fx {
                 .map(String::from)
         });
         let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes()).into_owned();
-        Res { status, retry_after, cookie, set_cookie, body }
+        Res { status, location, retry_after, cookie, set_cookie, body }
     }
 
     /// The logbook after every pending summary of anonymous refusals is written.
@@ -150,7 +152,46 @@ on_both_backends!(
     anonymous_refusals_are_summarised_not_written_one_by_one,
     an_admin_signs_another_account_out_everywhere,
     a_dead_or_forged_cookie_is_cleared_in_full_and_only_its_hash_is_stored,
+    plain_form_posts_are_answered_with_redirects_that_carry_codes_only,
 );
+
+/// A browser without scripts posts the form itself and asks for HTML: every answer is a
+/// redirect to one of our own pages, with codes (never text, never a password) in the address.
+async fn plain_form_posts_are_answered_with_redirects_that_carry_codes_only(b: Backend) {
+    let f = fx(b).await;
+    let html = [("origin", "http://acme.localhost"), ("accept", "text/html,application/xhtml+xml")];
+    let post = |path: &'static str, form: String, cookie: Option<String>| {
+        let f = &f;
+        async move { f.post(&HttpConfig::default(), None, "acme.localhost", path, &form, cookie.as_deref(), &html).await }
+    };
+    let wrong = post("/api/auth/sign_in", "email=admin%40x.se&password=nope&next=%2Fadmin%2Fusers".into(), None).await;
+    assert_eq!(wrong.status, StatusCode::FOUND);
+    assert_eq!(wrong.location.as_deref(), Some("/sign-in?error=credentials&next=%2Fadmin%2Fusers"));
+    assert!(wrong.cookie.is_none());
+    // Only our own paths: `//evil.example` becomes the start page.
+    let form = format!("email=admin%40x.se&password={}&next=%2F%2Fevil.example", PW.replace(' ', "+"));
+    let ok = post("/api/auth/sign_in", form, None).await;
+    assert_eq!((ok.status, ok.location.as_deref()), (StatusCode::FOUND, Some("/")));
+    let cookie = ok.cookie.expect("a session");
+    let emp = users::by_email(&f.acme, "emp@x.se").await.expect("q").expect("emp");
+    let res = post("/api/admin/change_role", format!("user_id={}&role=manager", emp.id), Some(cookie.clone())).await;
+    assert_eq!((res.status, res.location.as_deref()), (StatusCode::FOUND, Some("/admin/users?done=role")));
+    assert_eq!(users::by_id(&f.acme, &emp.id).await.expect("q").expect("emp").role, Role::Manager);
+    let admin = users::by_email(&f.acme, "admin@x.se").await.expect("q").expect("admin");
+    let own = post("/api/admin/change_role", format!("user_id={}&role=employee", admin.id), Some(cookie.clone())).await;
+    assert_eq!((own.status, own.location.as_deref()), (StatusCode::FOUND, Some("/admin/users?error=invalid")));
+    let res = post(
+        "/api/auth/change_password",
+        format!("current={}&new_password=one+long+new+phrase&repeat=another+one", PW.replace(' ', "+")),
+        Some(cookie.clone()),
+    )
+    .await;
+    assert_eq!((res.status, res.location.as_deref()), (StatusCode::FOUND, Some("/account?error=invalid")));
+    let out = post("/api/auth/sign_out", String::new(), Some(cookie.clone())).await;
+    assert_eq!((out.status, out.location.as_deref()), (StatusCode::FOUND, Some("/sign-in?signed_out=1")));
+    assert_eq!(f.whoami("acme.localhost", &cookie).await, "null");
+    f.env.cleanup().await;
+}
 
 async fn an_admin_signs_another_account_out_everywhere(b: Backend) {
     let f = fx(b).await;

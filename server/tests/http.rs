@@ -14,22 +14,13 @@ use tower::ServiceExt;
 struct Site {
     dir: tempfile::TempDir,
     env: TestEnv,
-    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
-
-/// Page renders in this binary run one at a time. Leptos 0.8's SSR `<Suspense>` can lose the
-/// wake-up of a resource that is ready at once when several threads render at the same moment
-/// (measured: 2 of 8 threads stall within 320 renders; one thread never does). Test threads do
-/// exactly that, so they take turns here; docs/decisions.md has the product side of it.
-static ONE_RENDER_AT_A_TIME: std::sync::LazyLock<tokio::sync::Mutex<()>> =
-    std::sync::LazyLock::new(|| tokio::sync::Mutex::new(()));
 
 const HOST: &str = "demo.localhost:3000";
 
 /// A minimal built site (enough for the router to serve pages and static files) and a catalog
 /// with one SQLite tenant, `demo`.
 async fn site() -> Site {
-    let _turn = ONE_RENDER_AT_A_TIME.lock().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let pkg = dir.path().join("pkg");
     std::fs::create_dir_all(&pkg).expect("pkg");
@@ -48,7 +39,7 @@ async fn site() -> Site {
         .create_tenant(&Slug::parse("demo").expect("slug"), "Demo AB", StorageTarget::Sqlite)
         .await
         .expect("demo tenant");
-    Site { dir, env, _turn }
+    Site { dir, env }
 }
 
 fn app(site: &Site, max_body_bytes: usize) -> Router {
@@ -97,7 +88,7 @@ async fn home_page_is_server_rendered_with_strict_headers() {
     assert!(!csp.contains("unsafe-inline"));
     assert!(csp.contains("frame-ancestors 'none'"));
     assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-    assert_eq!(h[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(h[header::REFERRER_POLICY], "same-origin");
     assert_eq!(h[header::X_FRAME_OPTIONS], "DENY");
     assert_eq!(h[header::CACHE_CONTROL], "no-store");
     // The hydration script loads the bundle by the name the build gives it.

@@ -26,18 +26,9 @@ fn slug(s: &str) -> Slug {
 struct Fixture {
     env: TestEnv,
     site: tempfile::TempDir,
-    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
-/// Page renders in this binary run one at a time. Leptos 0.8's SSR `<Suspense>` can lose the
-/// wake-up of a resource that is ready at once when several threads render at the same moment
-/// (measured: 2 of 8 threads stall within 320 renders; one thread never does). Test threads do
-/// exactly that, so they take turns here; docs/decisions.md has the product side of it.
-static ONE_RENDER_AT_A_TIME: std::sync::LazyLock<tokio::sync::Mutex<()>> =
-    std::sync::LazyLock::new(|| tokio::sync::Mutex::new(()));
-
 async fn fixture(b: Backend, tweak: impl FnOnce(&mut TenancyConfig)) -> Fixture {
-    let _turn = ONE_RENDER_AT_A_TIME.lock().await;
     let env = TestEnv::with(b, |c| {
         c.catalog_cache_ttl = std::time::Duration::ZERO;
         tweak(c)
@@ -49,7 +40,7 @@ async fn fixture(b: Backend, tweak: impl FnOnce(&mut TenancyConfig)) -> Fixture 
     env.tenancy.set_enabled(&slug("closed"), false).await.expect("disable");
     let site = tempfile::tempdir().expect("site");
     std::fs::create_dir_all(site.path().join("pkg")).expect("pkg");
-    Fixture { env, site, _turn }
+    Fixture { env, site }
 }
 
 impl Fixture {

@@ -146,10 +146,30 @@ mod server_side {
     /// An admin change that would leave no active admin, in words; anything else is internal.
     pub fn last_admin_or_internal(e: crate::core::auth::AuthError) -> AppError {
         match e {
-            crate::core::auth::AuthError::LastAdmin => AppError::Invalid(
-                "The organisation must keep at least one active admin. Make someone else admin first.".into(),
-            ),
+            crate::core::auth::AuthError::LastAdmin => AppError::LastAdmin,
             e => internal(e),
+        }
+    }
+
+    /// Answers a plain form post with a redirect to `back` saying what happened (`?done=…` or
+    /// `?error=…`, codes only); an island's call gets the result as it is.
+    pub fn answer_form<T>(result: Result<T, AppError>, back: &str, done: &str) -> Result<T, AppError> {
+        let to = match &result {
+            Ok(_) => format!("{back}?done={done}"),
+            Err(e) => format!("{back}?{}", e.to_query()),
+        };
+        redirect_form_post(&to);
+        result
+    }
+
+    /// Answers a plain form post (no script ran: the browser asked for HTML) with a redirect to
+    /// `path`, one of our own pages. A call from an island gets its value as usual.
+    pub fn redirect_form_post(path: &str) {
+        let plain_form = use_context::<http::request::Parts>().is_some_and(|p| {
+            p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+        });
+        if plain_form {
+            leptos_axum::redirect(path);
         }
     }
 

@@ -3,24 +3,22 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::auth::current_user,
     error::AppError,
     model::auth::{Me, Role},
 };
 
-/// The signed-in person, loaded once per page load. Sign-in and sign-out reload the page, so no
-/// data of one session stays in browser memory into the next.
-#[derive(Clone, Copy)]
-pub struct AuthCtx {
-    pub me: Resource<Result<Option<Me>, AppError>>,
+/// What every page's frame shows: the organisation's name and who is signed in. The server
+/// loads it before rendering (`server::frame`), so no page reads it through a resource: Leptos'
+/// SSR `<Suspense>` can lose an instantly-ready resource's wake-up (docs/decisions.md).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Frame {
+    pub org_name: String,
+    pub me: Option<Me>,
 }
 
-pub fn provide_auth() {
-    provide_context(AuthCtx { me: Resource::new(|| (), |_| current_user()) });
-}
-
-pub fn use_auth() -> AuthCtx {
-    expect_context::<AuthCtx>()
+/// This request's frame; empty outside a tenant request (never a reason to fail a render).
+pub fn use_frame() -> Frame {
+    use_context::<Frame>().unwrap_or_default()
 }
 
 /// Loads a new page from the server (not client-side routing): used after sign-in and sign-out.
@@ -40,31 +38,27 @@ pub fn safe_next(next: Option<String>) -> String {
 }
 
 /// Shows `children` to a signed-in person with at least `role`; others get a sign-in prompt or a
-/// refusal in plain words.
+/// refusal in plain words. What the page shows is all this decides: every server function and
+/// every server component's data load checks again through `api::require`.
 #[component]
 pub fn Gate(#[prop(optional)] role: Option<Role>, children: ChildrenFn) -> impl IntoView {
-    let auth = use_auth();
-    let children = StoredValue::new(children);
-    view! {
-        <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
-            {move || auth.me.get().map(|r| match r {
-                Ok(Some(me)) if role.is_none_or(|r| me.role >= r) => children.with_value(|c| c()).into_any(),
-                Ok(Some(_)) => view! {
-                    <h1>"No access"</h1>
-                    <p>{AppError::Forbidden.to_string()}</p>
-                }.into_any(),
-                Ok(None) => {
-                    // Back here after signing in.
-                    let here = leptos_router::hooks::use_location().pathname.get_untracked();
-                    let href = format!("/sign-in?next={}", crate::model::format::percent_encode(&here));
-                    view! {
-                        <h1>"Sign in"</h1>
-                        <p>{AppError::NotSignedIn.to_string()} " " <a href=href id="gate-sign-in">"Go to sign-in"</a></p>
-                    }.into_any()
-                }
-                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-            })}
-        </Transition>
+    match use_frame().me {
+        Some(me) if role.is_none_or(|r| me.role >= r) => children().into_any(),
+        Some(_) => view! {
+            <h1>"No access"</h1>
+            <p>{AppError::Forbidden.to_string()}</p>
+        }
+        .into_any(),
+        None => {
+            // Back here after signing in.
+            let here = leptos_router::hooks::use_location().pathname.get_untracked();
+            let href = format!("/sign-in?next={}", crate::model::format::percent_encode(&here));
+            view! {
+                <h1>"Sign in"</h1>
+                <p>{AppError::NotSignedIn.to_string()} " " <a href=href id="gate-sign-in">"Go to sign-in"</a></p>
+            }
+            .into_any()
+        }
     }
 }
 

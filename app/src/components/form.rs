@@ -1,5 +1,7 @@
-//! Small helpers the forms share. Forms post to their server function's URL, so a submit before
-//! the page is hydrated is still a POST (never a GET that would put a password in the URL).
+//! Small helpers the forms share. Every form posts to its server function's URL with fields
+//! named as its arguments, so it works before its island has hydrated and without any script:
+//! the server function then answers with a redirect (`api::answer_form`). Never a GET that
+//! would put a password in the URL.
 use leptos::{html, prelude::*};
 
 /// The current text of an input.
@@ -61,13 +63,17 @@ pub fn OutcomeText(outcome: Outcome, #[prop(optional)] id: &'static str) -> impl
 }
 
 /// The new password, twice: labelled, and marked for password managers to fill and remember.
+/// `name` is the server function's argument the first field posts as; the second posts as
+/// `repeat`, which the server compares when no script did.
 #[component]
-pub fn NewPasswordFields(new: NodeRef<html::Input>, repeat: NodeRef<html::Input>) -> impl IntoView {
+pub fn NewPasswordFields(new: NodeRef<html::Input>, repeat: NodeRef<html::Input>, name: &'static str) -> impl IntoView {
     view! {
         <label for="new-password">"New password"</label>
-        <input id="new-password" type="password" autocomplete="new-password" required maxlength="128" node_ref=new />
+        <input id="new-password" name=name type="password" autocomplete="new-password" required maxlength="128"
+            node_ref=new />
         <label for="repeat-password">"Repeat the new password"</label>
-        <input id="repeat-password" type="password" autocomplete="new-password" required maxlength="128" node_ref=repeat />
+        <input id="repeat-password" name="repeat" type="password" autocomplete="new-password" required
+            maxlength="128" node_ref=repeat />
     }
 }
 

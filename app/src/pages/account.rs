@@ -1,11 +1,12 @@
-use leptos::{html, prelude::*};
+use leptos::{html, prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 
 use crate::{
-    api::auth::{change_password, my_sessions, revoke_session},
+    api::auth::{change_password, my_sessions, ChangePassword as ChangePasswordFn, RevokeSession, SessionView},
     components::{
         auth::Gate,
         form::{new_password, value_of, NewPasswordFields, Outcome, OutcomeText},
+        notice::Notice,
     },
     model::format::iso_datetime_utc,
 };
@@ -16,14 +17,26 @@ pub fn AccountPage() -> impl IntoView {
         <Title text="Your account" />
         <Gate>
             <h1>"Your account"</h1>
+            <Notice />
             <ChangePassword />
-            <Sessions />
+            // Loaded on the server while the page renders: no resource, nothing for the
+            // browser to fetch again.
+            <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+                {Suspend::new(async move {
+                    match my_sessions().await {
+                        Ok(list) => view! { <Sessions list /> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </Gate>
     }
 }
 
-#[component]
-fn ChangePassword() -> impl IntoView {
+/// An island: it compares the two new passwords and answers in place. Without a script the
+/// form posts as it is and the server compares them.
+#[island]
+pub fn ChangePassword() -> impl IntoView {
     let current = NodeRef::<html::Input>::new();
     let new = NodeRef::<html::Input>::new();
     let repeat = NodeRef::<html::Input>::new();
@@ -31,18 +44,18 @@ fn ChangePassword() -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(n) = new_password(&new, &repeat, outcome) else { return };
-        outcome.run(change_password(value_of(&current), n), |()| {
+        outcome.run(change_password(value_of(&current), n, None), |()| {
             Some("Password changed. Your other sessions are signed out.".into())
         });
     };
     view! {
         <section class="card" aria-labelledby="change-password-title">
             <h2 id="change-password-title">"Change password"</h2>
-            <form class="form" on:submit=on_submit>
+            <form class="form" method="post" action=ChangePasswordFn::url() on:submit=on_submit>
                 <label for="current-password">"Current password"</label>
-                <input id="current-password" type="password" autocomplete="current-password" required
+                <input id="current-password" name="current" type="password" autocomplete="current-password" required
                     maxlength="128" node_ref=current />
-                <NewPasswordFields new repeat />
+                <NewPasswordFields new repeat name="new_password" />
                 <button type="submit" class="button" disabled=move || outcome.busy.get()>"Change password"</button>
                 <OutcomeText outcome id="change-password-result" />
             </form>
@@ -50,56 +63,38 @@ fn ChangePassword() -> impl IntoView {
     }
 }
 
-/// Where this person is signed in, with a way to end any other session.
+/// Where this person is signed in, with a way to end any other session: plain forms, which
+/// need no script; the server answers each with this page again.
 #[component]
-fn Sessions() -> impl IntoView {
-    let version = RwSignal::new(0u32);
-    let list = Resource::new(move || version.get(), |_| my_sessions());
-    let outcome = Outcome::new();
-    let revoke = move |handle: Option<String>| {
-        let all = handle.is_none();
-        outcome.run(revoke_session(handle, all), move |n| {
-            version.update(|v| *v += 1);
-            Some(format!("{n} session(s) signed out."))
-        });
-    };
+fn Sessions(list: Vec<SessionView>) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="sessions-title">
             <h2 id="sessions-title">"Where you are signed in"</h2>
-            <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
-                {move || list.get().map(|r| match r {
-                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(sessions) => view! {
-                        <ul class="rows" id="sessions">
-                            {sessions.into_iter().map(|s| {
-                                let handle = s.handle.clone();
-                                view! {
-                                    <li class="row">
-                                        <span class="row-main">
-                                            <strong>{s.device}</strong>
-                                            {s.current.then_some(" (this device)")}
-                                        </span>
-                                        <span class="row-meta">
-                                            "Signed in " {iso_datetime_utc(s.started_unix)}
-                                            ", last active " {iso_datetime_utc(s.last_seen_unix)}
-                                            {s.ip.map(|ip| format!(", from {ip}"))}
-                                        </span>
-                                        {(!s.current).then(|| view! {
-                                            <button type="button" class="button secondary"
-                                                on:click=move |_| revoke(Some(handle.clone()))>"Sign out"</button>
-                                        })}
-                                    </li>
-                                }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                })}
-            </Transition>
-            <button type="button" class="button secondary" id="sign-out-others"
-                disabled=move || outcome.busy.get() on:click=move |_| revoke(None)>
-                "Sign out all other sessions"
-            </button>
-            <OutcomeText outcome />
+            <ul class="rows" id="sessions">
+                {list.into_iter().map(|s| view! {
+                    <li class="row">
+                        <span class="row-main">
+                            <strong>{s.device}</strong>
+                            {s.current.then_some(" (this device)")}
+                        </span>
+                        <span class="row-meta">
+                            "Signed in " {iso_datetime_utc(s.started_unix)}
+                            ", last active " {iso_datetime_utc(s.last_seen_unix)}
+                            {s.ip.map(|ip| format!(", from {ip}"))}
+                        </span>
+                        {(!s.current).then(|| view! {
+                            <form method="post" action=RevokeSession::url()>
+                                <input type="hidden" name="handle" value=s.handle />
+                                <button type="submit" class="button secondary">"Sign out"</button>
+                            </form>
+                        })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            <form method="post" action=RevokeSession::url()>
+                <input type="hidden" name="all_others" value="true" />
+                <button type="submit" class="button secondary" id="sign-out-others">"Sign out all other sessions"</button>
+            </form>
         </section>
     }
 }

@@ -1,23 +1,36 @@
-use leptos::{html, prelude::*};
+use leptos::{html, prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 
 use crate::{
-    api::auth::set_password,
-    components::form::{new_password, NewPasswordFields, Outcome, OutcomeText},
+    api::auth::{set_password, SetPassword},
+    components::{
+        form::{new_password, value_of, NewPasswordFields, Outcome, OutcomeText},
+        notice::Notice,
+    },
     model::auth::token_from_fragment,
 };
 
 /// Sets a password from a one-time link. The token is in the link's fragment, which only the
-/// browser sees; it is read after hydration and posted with the new password.
+/// browser sees (never a server log): the form island reads it and posts it with the password.
+/// Without a script nothing can read the fragment, so the form asks for the code instead.
 #[component]
 pub fn SetPasswordPage() -> impl IntoView {
+    view! {
+        <Title text="Set your password" />
+        <h1>"Set your password"</h1>
+        <Notice />
+        <SetPasswordForm />
+    }
+}
+
+#[island]
+pub fn SetPasswordForm() -> impl IntoView {
     let token = RwSignal::new(None::<String>);
-    let hydrated = RwSignal::new(false);
     Effect::new(move || {
         let hash = window().location().hash().unwrap_or_default();
         token.set(token_from_fragment(&hash).map(str::to_string));
-        hydrated.set(true);
     });
+    let code = NodeRef::<html::Input>::new();
     let new = NodeRef::<html::Input>::new();
     let repeat = NodeRef::<html::Input>::new();
     let outcome = Outcome::new();
@@ -25,33 +38,37 @@ pub fn SetPasswordPage() -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(p) = new_password(&new, &repeat, outcome) else { return };
-        let Some(t) = token.get_untracked() else { return };
-        outcome.run(set_password(t, p), move |()| {
+        let t = token.get_untracked().unwrap_or_else(|| value_of(&code).trim().to_string());
+        outcome.run(set_password(t, p, None), move |()| {
             saved.set(true);
             None
         });
     };
     view! {
-        <Title text="Set your password" />
-        <h1>"Set your password"</h1>
-        {move || match (hydrated.get(), token.get().is_some(), saved.get()) {
-            (_, _, true) => view! {
+        {move || if saved.get() {
+            view! {
                 <p class="done" role="status" id="password-saved">
                     "Your password is set. " <a href="/sign-in">"Sign in"</a>
                 </p>
-            }.into_any(),
-            (false, _, _) => view! { <p role="status">"Loading…"</p> }.into_any(),
-            (true, false, _) => view! {
-                <p class="error" role="alert">{crate::error::AppError::BadLink.to_string()}</p>
-            }.into_any(),
-            (true, true, false) => view! {
-                <form class="card form" on:submit=on_submit>
+            }.into_any()
+        } else {
+            view! {
+                <form class="card form" method="post" action=SetPassword::url() on:submit=on_submit>
+                    {move || match token.get() {
+                        Some(t) => view! { <input type="hidden" name="token" value=t /> }.into_any(),
+                        None => view! {
+                            <label for="token">"One-time code"</label>
+                            <p class="hint" id="token-hint">"The part of your link after “#token=”."</p>
+                            <input id="token" name="token" type="text" required maxlength="100" autocomplete="off"
+                                aria-describedby="token-hint" node_ref=code />
+                        }.into_any(),
+                    }}
                     <p class="hint">"At least 12 characters (your organisation may ask for more). A few words you will remember work well; no other rules."</p>
-                    <NewPasswordFields new repeat />
+                    <NewPasswordFields new repeat name="password" />
                     <button type="submit" class="button" id="set-password-submit" disabled=move || outcome.busy.get()>"Set password"</button>
                     <OutcomeText outcome id="set-password-result" />
                 </form>
-            }.into_any(),
+            }.into_any()
         }}
     }
 }

@@ -10,9 +10,12 @@ pub async fn change_role(user_id: String, role: Role) -> Result<(), AppError> {
         auth::{guard::Need, users, Role as R},
         clock::SystemClock,
     };
-    let (tenant, admin) = super::super::require(Need::Role(R::Admin)).await?;
-    let user = super::super::other_account(&tenant, &admin, &user_id, "change the role of").await?;
-    users::set_role(&tenant, &SystemClock, admin.actor(), &user, role)
-        .await
-        .map_err(super::super::last_admin_or_internal)
+    let result = async {
+        let (tenant, admin) = super::super::require(Need::Role(R::Admin)).await?;
+        let user = super::super::other_account(&tenant, &admin, &user_id, "change the role of").await?;
+        users::set_role(&tenant, &SystemClock, admin.actor(), &user, role)
+            .await
+            .map_err(super::super::last_admin_or_internal)
+    };
+    super::super::answer_form(result.await, "/admin/users", "role")
 }

@@ -11,10 +11,13 @@ pub async fn set_password_policy(min_len: u32) -> Result<(), AppError> {
         clock::SystemClock,
         organisation::{self, OrganisationError},
     };
-    let (tenant, admin) = super::super::require(Need::Role(Role::Admin)).await?;
-    let len = usize::try_from(min_len).map_err(|_| AppError::BadRequest)?;
-    organisation::set_min_password_len(&tenant, admin.actor(), &SystemClock, len).await.map_err(|e| match e {
-        OrganisationError::MinPasswordLen => AppError::Invalid("The minimum must be 12 to 64 characters.".into()),
-        e => super::super::internal(e),
-    })
+    let result = async {
+        let (tenant, admin) = super::super::require(Need::Role(Role::Admin)).await?;
+        let len = usize::try_from(min_len).map_err(|_| AppError::BadRequest)?;
+        organisation::set_min_password_len(&tenant, admin.actor(), &SystemClock, len).await.map_err(|e| match e {
+            OrganisationError::MinPasswordLen => AppError::Invalid("The minimum must be 12 to 64 characters.".into()),
+            e => super::super::internal(e),
+        })
+    };
+    super::super::answer_form(result.await, "/admin/users", "policy")
 }

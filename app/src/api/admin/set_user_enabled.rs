@@ -9,9 +9,12 @@ pub async fn set_user_enabled(user_id: String, enabled: bool) -> Result<(), AppE
         auth::{guard::Need, users, Role},
         clock::SystemClock,
     };
-    let (tenant, admin) = super::super::require(Need::Role(Role::Admin)).await?;
-    let user = super::super::other_account(&tenant, &admin, &user_id, "disable or enable").await?;
-    users::set_enabled(&tenant, &SystemClock, admin.actor(), &user, enabled)
-        .await
-        .map_err(super::super::last_admin_or_internal)
+    let result = async {
+        let (tenant, admin) = super::super::require(Need::Role(Role::Admin)).await?;
+        let user = super::super::other_account(&tenant, &admin, &user_id, "disable or enable").await?;
+        users::set_enabled(&tenant, &SystemClock, admin.actor(), &user, enabled)
+            .await
+            .map_err(super::super::last_admin_or_internal)
+    };
+    super::super::answer_form(result.await, "/admin/users", "enabled")
 }

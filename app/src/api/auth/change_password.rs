@@ -4,11 +4,25 @@ use crate::error::AppError;
 
 /// Changes the signed-in person's password; every other session of theirs ends.
 #[server(endpoint = "auth/change_password")]
-pub async fn change_password(current: String, new_password: String) -> Result<(), AppError> {
+pub async fn change_password(
+    current: String,
+    new_password: String,
+    // Sent by the plain form (no script to compare the two fields before posting).
+    repeat: Option<String>,
+) -> Result<(), AppError> {
+    let result = change(current, new_password, repeat).await;
+    super::super::answer_form(result, "/account", "password")
+}
+
+#[cfg(feature = "ssr")]
+async fn change(current: String, new_password: String, repeat: Option<String>) -> Result<(), AppError> {
     use crate::core::{
         auth::{guard::Need, service::SignInError, users, AuthError},
         clock::SystemClock,
     };
+    if repeat.is_some_and(|r| r != new_password) {
+        return Err(AppError::Invalid("The two new passwords are not the same.".into()));
+    }
     let (tenant, user) = super::super::require(Need::SignedIn).await?;
     let state = super::super::state()?;
     if new_password.chars().count() > crate::core::auth::password::MAX_LEN {

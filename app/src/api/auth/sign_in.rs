@@ -4,7 +4,29 @@ use crate::{error::AppError, model::auth::Me};
 
 /// Signs in with e-mail and password; on success the response sets a fresh session cookie.
 #[server(endpoint = "auth/sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<Me, AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    // Where a plain form post goes on success (one of our own paths only).
+    next: Option<String>,
+) -> Result<Me, AppError> {
+    use crate::components::auth::safe_next;
+    use crate::model::format::percent_encode;
+    let next = safe_next(next);
+    match authenticate(email, password).await {
+        Ok(me) => {
+            super::super::redirect_form_post(&next);
+            Ok(me)
+        }
+        Err(e) => {
+            super::super::redirect_form_post(&format!("/sign-in?{}&next={}", e.to_query(), percent_encode(&next)));
+            Err(e)
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn authenticate(email: String, password: String) -> Result<Me, AppError> {
     use crate::core::{auth::service::SignInError, clock::SystemClock};
     let tenant = super::super::tenant()?;
     let state = super::super::state()?;

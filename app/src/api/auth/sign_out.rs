@@ -2,7 +2,8 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// Ends this session on the server and clears the cookie.
+/// Ends this session on the server and clears the cookie. Posted by a plain form (the header's
+/// button), so it answers with a redirect to the sign-in page.
 #[server(endpoint = "auth/sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::core::{
@@ -19,5 +20,6 @@ pub async fn sign_out() -> Result<(), AppError> {
         logbook::record(&tenant, &SystemClock, &event).await.map_err(super::super::internal)?;
     }
     // The session layer clears the cookie (also one whose session had already ended), in full.
+    super::super::redirect_form_post("/sign-in?signed_out=1");
     Ok(())
 }

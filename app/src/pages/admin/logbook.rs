@@ -1,27 +1,20 @@
 use std::collections::HashMap;
 
-use leptos::{html, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::admin::{logbook_choices, logbook_csv, logbook_entries, LogChoices, LogRow},
     components::{
         auth::Gate,
-        form::{selected, value_of, Outcome, OutcomeText},
+        form::{Outcome, OutcomeText},
     },
-    model::{auth::Role, format::iso_datetime_utc},
+    model::{auth::Role, format::iso_datetime_utc, format::percent_encode},
 };
 
-#[component]
-pub fn LogbookPage() -> impl IntoView {
-    view! {
-        <Title text="Logbook" />
-        <Gate role=Role::Admin>
-            <Logbook />
-        </Gate>
-    }
-}
-
+/// The filter as the address holds it: dates, an action name, an account id (the logbook's own
+/// pseudonymous ids, never a name or e-mail) and the page.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Filter {
     from: String,
@@ -30,35 +23,152 @@ struct Filter {
     action: String,
 }
 
+impl Filter {
+    fn query(&self, page: u32) -> String {
+        let f = |k: &str, v: &str| if v.is_empty() { String::new() } else { format!("&{k}={}", percent_encode(v)) };
+        format!(
+            "?page={page}{}{}{}{}",
+            f("from", &self.from),
+            f("to", &self.to),
+            f("user", &self.user),
+            f("action", &self.action)
+        )
+    }
+}
+
+/// Server HTML: the filter is a plain GET form and pages are links, so the logbook works
+/// without any script; only the CSV download is an island.
 #[component]
-fn Logbook() -> impl IntoView {
-    let filter = RwSignal::new(Filter::default());
-    let page = RwSignal::new(0u32);
-    let entries =
-        Resource::new(move || (filter.get(), page.get()), |(f, p)| logbook_entries(f.from, f.to, f.action, f.user, p));
+pub fn LogbookPage() -> impl IntoView {
+    let q = use_query_map().get_untracked();
+    let get = |k: &str| q.get(k).unwrap_or_default().chars().take(64).collect::<String>();
+    let filter = Filter { from: get("from"), to: get("to"), user: get("user"), action: get("action") };
+    let page = get("page").parse::<u32>().unwrap_or(0).min(100_000);
+    view! {
+        <Title text="Logbook" />
+        <Gate role=Role::Admin>
+            <h1>"Logbook"</h1>
+            <p class="lead">"Who did what, and when. It never holds the data itself."</p>
+            {
+                let filter = filter.clone();
+                view! {
+                    <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+                        {
+                            let filter = filter.clone();
+                            Suspend::new(async move {
+                                let f = filter.clone();
+                                let entries = logbook_entries(f.from, f.to, f.action, f.user, page);
+                                match (logbook_choices().await, entries.await) {
+                                    (Ok(choices), entries) => view! {
+                                        <Logbook choices entries filter page />
+                                    }.into_any(),
+                                    (Err(e), _) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                                }
+                            })
+                        }
+                    </Suspense>
+                }
+            }
+        </Gate>
+    }
+}
+
+#[component]
+fn Logbook(
+    choices: LogChoices,
+    entries: Result<crate::api::admin::LogPage, crate::error::AppError>,
+    filter: Filter,
+    page: u32,
+) -> impl IntoView {
     // Names for the ids the logbook holds: shown here, never stored there.
-    let choices = Resource::new(|| (), |_| logbook_choices());
-    let names = move || -> HashMap<String, String> {
-        choices.get().and_then(Result::ok).map(|c| c.users.into_iter().collect()).unwrap_or_default()
-    };
-    let (from, to) = (NodeRef::<html::Input>::new(), NodeRef::<html::Input>::new());
-    let (user, action) = (NodeRef::<html::Select>::new(), NodeRef::<html::Select>::new());
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        filter.set(Filter {
-            from: value_of(&from),
-            to: value_of(&to),
-            user: selected(&user),
-            action: selected(&action),
-        });
-        page.set(0);
-    };
+    let names: HashMap<String, String> = choices.users.iter().cloned().collect();
+    let f = filter.clone();
+    view! {
+        <Filters c=choices filter=f />
+        <section class="card" aria-labelledby="events-title">
+            <h2 id="events-title">"Events, newest first"</h2>
+            {match entries {
+                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                Ok(p) if p.rows.is_empty() => view! { <p id="log-empty">"No events match."</p> }.into_any(),
+                Ok(p) => {
+                    let newer = (page > 0).then(|| filter.query(page - 1));
+                    let older = p.has_more.then(|| filter.query(page + 1));
+                    view! {
+                        <table class="log" id="log-table">
+                            <thead><tr>
+                                <th scope="col">"Time (UTC)"</th><th scope="col">"Who"</th>
+                                <th scope="col">"What"</th><th scope="col">"On"</th>
+                                <th scope="col">"Outcome"</th><th scope="col">"IP"</th>
+                            </tr></thead>
+                            <tbody>{p.rows.into_iter().map(|r| row(r, &names)).collect_view()}</tbody>
+                        </table>
+                        <nav class="pager" aria-label="Pages">
+                            {newer.map(|href| view! { <a class="button secondary" id="log-newer" href=href>"Newer"</a> })}
+                            <span>"Page " {page + 1}</span>
+                            {older.map(|href| view! { <a class="button secondary" id="log-older" href=href>"Older"</a> })}
+                        </nav>
+                    }.into_any()
+                }
+            }}
+        </section>
+        <section class="card" aria-labelledby="export-title">
+            <h2 id="export-title">"Export"</h2>
+            <p class="hint">"Exports every event the filter above matches, as CSV. The export itself is logged."</p>
+            <Export from=filter.from to=filter.to action=filter.action user=filter.user />
+        </section>
+    }
+}
+
+/// The filter form: a GET to this page, with what was chosen kept. Dates are typed as ISO 8601
+/// text: a date input would show the browser's locale (mm/dd/yyyy in en-US).
+#[component]
+fn Filters(c: LogChoices, filter: Filter) -> impl IntoView {
+    view! {
+        <form class="card form filters" method="get" action="/admin/logbook" aria-label="Filter the logbook">
+            <div class="field-pair">
+                <div>
+                    <label for="log-from">"From (YYYY-MM-DD, UTC)"</label>
+                    <input id="log-from" name="from" type="text" inputmode="numeric" placeholder="2026-01-31" maxlength="10"
+                        pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" autocomplete="off" value=filter.from />
+                </div>
+                <div>
+                    <label for="log-to">"To (YYYY-MM-DD, UTC)"</label>
+                    <input id="log-to" name="to" type="text" inputmode="numeric" placeholder="2026-12-31" maxlength="10"
+                        pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" autocomplete="off" value=filter.to />
+                </div>
+            </div>
+            <label for="log-user">"Who"</label>
+            <select id="log-user" name="user">
+                <option value="">"Anyone"</option>
+                {c.users.into_iter().map(|(id, name)| {
+                    let chosen = id == filter.user;
+                    view! { <option value=id selected=chosen>{name}</option> }
+                }).collect_view()}
+            </select>
+            <label for="log-action">"What"</label>
+            <select id="log-action" name="action">
+                <option value="">"Any action"</option>
+                {c.actions.into_iter().map(|a| {
+                    let chosen = a == filter.action;
+                    view! { <option value=a.clone() selected=chosen>{a.clone()}</option> }
+                }).collect_view()}
+            </select>
+            <button type="submit" class="button" id="log-apply">"Show"</button>
+        </form>
+    }
+}
+
+/// Prepares the CSV of what the filter matches and offers it as a download: an island, because
+/// the file is made in the browser from the server function's answer.
+#[island]
+pub fn Export(from: String, to: String, action: String, user: String) -> impl IntoView {
     let export = Outcome::new();
     let csv_href = RwSignal::new(None::<String>);
+    let filter = StoredValue::new((from, to, action, user));
     let on_export = move |_| {
-        let f = filter.get_untracked();
+        let (from, to, action, user) = filter.get_value();
         csv_href.set(None);
-        export.run(logbook_csv(f.from, f.to, f.action, f.user), move |csv| {
+        export.run(logbook_csv(from, to, action, user), move |csv| {
             let lines = csv.lines().count().saturating_sub(1);
             if let Some(old) = csv_href.get_untracked() {
                 release_download(&old);
@@ -68,92 +178,12 @@ fn Logbook() -> impl IntoView {
         });
     };
     view! {
-        <h1>"Logbook"</h1>
-        <p class="lead">"Who did what, and when. It never holds the data itself."</p>
-        <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
-            {move || choices.get().map(|r| r.map(|c| view! { <Filters c from to user action on_submit /> }))}
-        </Suspense>
-        <section class="card" aria-labelledby="events-title">
-            <h2 id="events-title">"Events, newest first"</h2>
-            <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
-                {move || entries.get().map(|r| match r {
-                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(p) if p.rows.is_empty() => view! { <p id="log-empty">"No events match."</p> }.into_any(),
-                    Ok(p) => {
-                        let names = names();
-                        let has_more = p.has_more;
-                        view! {
-                            <table class="log" id="log-table">
-                                <thead><tr>
-                                    <th scope="col">"Time (UTC)"</th><th scope="col">"Who"</th>
-                                    <th scope="col">"What"</th><th scope="col">"On"</th>
-                                    <th scope="col">"Outcome"</th><th scope="col">"IP"</th>
-                                </tr></thead>
-                                <tbody>{p.rows.into_iter().map(|r| row(r, &names)).collect_view()}</tbody>
-                            </table>
-                            <div class="pager">
-                                <button type="button" class="button secondary" id="log-newer"
-                                    disabled=move || page.get() == 0
-                                    on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Newer"</button>
-                                <span>"Page " {move || page.get() + 1}</span>
-                                <button type="button" class="button secondary" id="log-older"
-                                    disabled=!has_more on:click=move |_| page.update(|p| *p += 1)>"Older"</button>
-                            </div>
-                        }.into_any()
-                    }
-                })}
-            </Transition>
-        </section>
-        <section class="card" aria-labelledby="export-title">
-            <h2 id="export-title">"Export"</h2>
-            <p class="hint">"Exports every event the filter above matches, as CSV. The export itself is logged."</p>
-            <button type="button" class="button secondary" id="log-export" on:click=on_export
-                disabled=move || export.busy.get()>"Prepare CSV"</button>
-            <OutcomeText outcome=export />
-            {move || csv_href.get().map(|href| view! {
-                <p><a id="log-download" href=href download="samtal-logbook.csv">"Download samtal-logbook.csv"</a></p>
-            })}
-        </section>
-    }
-}
-
-/// The filter form. Rendered once (its resource never refetches), so what was typed stays. Dates
-/// are typed as ISO 8601 text: a date input would show the browser's locale (mm/dd/yyyy in en-US).
-#[component]
-fn Filters(
-    c: LogChoices,
-    from: NodeRef<html::Input>,
-    to: NodeRef<html::Input>,
-    user: NodeRef<html::Select>,
-    action: NodeRef<html::Select>,
-    on_submit: impl Fn(leptos::ev::SubmitEvent) + Send + Sync + 'static,
-) -> impl IntoView {
-    view! {
-        <form class="card form filters" on:submit=on_submit aria-label="Filter the logbook">
-            <div class="field-pair">
-                <div>
-                    <label for="log-from">"From (YYYY-MM-DD, UTC)"</label>
-                    <input id="log-from" type="text" inputmode="numeric" placeholder="2026-01-31" maxlength="10"
-                        pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" autocomplete="off" node_ref=from />
-                </div>
-                <div>
-                    <label for="log-to">"To (YYYY-MM-DD, UTC)"</label>
-                    <input id="log-to" type="text" inputmode="numeric" placeholder="2026-12-31" maxlength="10"
-                        pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" autocomplete="off" node_ref=to />
-                </div>
-            </div>
-            <label for="log-user">"Who"</label>
-            <select id="log-user" node_ref=user>
-                <option value="">"Anyone"</option>
-                {c.users.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
-            </select>
-            <label for="log-action">"What"</label>
-            <select id="log-action" node_ref=action>
-                <option value="">"Any action"</option>
-                {c.actions.into_iter().map(|a| view! { <option value=a.clone()>{a.clone()}</option> }).collect_view()}
-            </select>
-            <button type="submit" class="button" id="log-apply">"Show"</button>
-        </form>
+        <button type="button" class="button secondary" id="log-export" on:click=on_export
+            disabled=move || export.busy.get()>"Prepare CSV"</button>
+        <OutcomeText outcome=export />
+        {move || csv_href.get().map(|href| view! {
+            <p><a id="log-download" href=href download="samtal-logbook.csv">"Download samtal-logbook.csv"</a></p>
+        })}
     }
 }
 

@@ -1,62 +1,76 @@
-use leptos::{html, prelude::*};
+use leptos::{html, prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 
 use crate::{
     api::admin::{
-        change_role, end_sessions, invite_user, list_users, password_policy, reset_link, set_password_policy,
-        set_user_enabled,
+        invite_user, list_users, password_policy, reset_link, ChangeRole, EndSessions, SetPasswordPolicy,
+        SetUserEnabled,
     },
     components::{
-        auth::{use_auth, Gate},
+        auth::{use_frame, Gate},
         form::{selected, value_of, Outcome, OutcomeText},
+        notice::Notice,
     },
     model::auth::{Role, UserView},
 };
 
 const ROLES: [Role; 3] = [Role::Employee, Role::Manager, Role::Admin];
 
+/// Accounts, invitations and the password rule. The list and every change to an account are
+/// server HTML with plain forms; only what must show a one-time link in place is an island.
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    let me = use_frame().me.map(|m| m.user_id).unwrap_or_default();
     view! {
         <Title text="Users" />
         <Gate role=Role::Admin>
-            <UsersAdmin />
+            <h1>"Users"</h1>
+            <Notice />
+            <Invite />
+            {
+                let me = me.clone();
+                view! {
+                    <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+                        {
+                            let me = me.clone();
+                            Suspend::new(async move {
+                                match (list_users().await, password_policy().await) {
+                                    (Ok(users), Ok(min_len)) => view! {
+                                        <Accounts users me />
+                                        <PasswordPolicy min_len />
+                                    }.into_any(),
+                                    (Err(e), _) | (_, Err(e)) => {
+                                        view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()
+                                    }
+                                }
+                            })
+                        }
+                    </Suspense>
+                }
+            }
         </Gate>
     }
 }
 
 #[component]
-fn UsersAdmin() -> impl IntoView {
-    let version = RwSignal::new(0u32);
-    let users = Resource::new(move || version.get(), |_| list_users());
-    let me = use_auth().me.get_untracked().and_then(|r| r.ok().flatten()).map(|m| m.user_id);
-    let me = StoredValue::new(me);
+fn Accounts(users: Vec<UserView>, me: String) -> impl IntoView {
     view! {
-        <h1>"Users"</h1>
-        <Invite on_done=move || version.update(|v| *v += 1) />
         <section class="card" aria-labelledby="users-title">
             <h2 id="users-title">"Accounts"</h2>
-            <Transition fallback=|| view! { <p role="status">"Loading…"</p> }>
-                {move || users.get().map(|r| match r {
-                    Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="rows" id="users">
-                            {list.into_iter().map(|u| {
-                                let own = me.with_value(|m| m.as_deref() == Some(u.id.as_str()));
-                                view! { <UserRow user=u own on_change=move || version.update(|v| *v += 1) /> }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
-                })}
-            </Transition>
+            <ul class="rows" id="users">
+                {users.into_iter().map(|u| {
+                    let own = u.id == me;
+                    view! { <UserRow user=u own /> }
+                }).collect_view()}
+            </ul>
         </section>
-        <PasswordPolicy />
     }
 }
 
-/// Invites a person: the account is created and a one-time link shown to hand over.
-#[component]
-fn Invite(on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+/// Invites a person: the account is created and a one-time link shown to hand over. An island:
+/// the link must appear in place, never in an address.
+#[island]
+pub fn Invite() -> impl IntoView {
     let email = NodeRef::<html::Input>::new();
     let name = NodeRef::<html::Input>::new();
     let role = NodeRef::<html::Select>::new();
@@ -68,8 +82,7 @@ fn Invite(on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
         link.set(None);
         outcome.run(invite_user(value_of(&email), value_of(&name), r), move |issued| {
             link.set(issued.path.as_deref().map(full_link));
-            on_done();
-            Some(handed_out("Invited.", issued.emailed))
+            Some(handed_out("Invited; the list shows them when you reload the page.", issued.emailed))
         });
     };
     view! {
@@ -121,13 +134,9 @@ fn full_link(path: &str) -> String {
     format!("{}{path}", window().location().origin().unwrap_or_default())
 }
 
+/// One account: server HTML; its changes are plain forms (the server answers with this page).
 #[component]
-fn UserRow(user: UserView, own: bool, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
-    let role = NodeRef::<html::Select>::new();
-    let outcome = Outcome::new();
-    let link = RwSignal::new(None::<String>);
-    let id = StoredValue::new(user.id.clone());
-    let select_id = format!("role-{}", user.id);
+fn UserRow(user: UserView, own: bool) -> impl IntoView {
     let status = if !user.active {
         "Disabled"
     } else if user.has_password {
@@ -135,36 +144,8 @@ fn UserRow(user: UserView, own: bool, on_change: impl Fn() + Copy + Send + Sync 
     } else {
         "Invited"
     };
-    let save_role = move |_| {
-        let r = Role::parse(&selected(&role)).unwrap_or(Role::Employee);
-        outcome.run(change_role(id.get_value(), r), move |()| {
-            on_change();
-            Some("Role changed; their sessions ended.".into())
-        });
-    };
-    let active = user.active;
-    let toggle = move |_| {
-        outcome.run(set_user_enabled(id.get_value(), !active), move |()| {
-            on_change();
-            None
-        });
-    };
-    let reset = move |_| {
-        outcome.run(reset_link(id.get_value()), move |issued| {
-            link.set(issued.path.as_deref().map(full_link));
-            Some(handed_out("Reset link made; earlier links of this account stop working.", issued.emailed))
-        });
-    };
-    let sign_out = move |_| {
-        outcome.run(end_sessions(id.get_value()), move |n| {
-            Some(match n {
-                0 => "They had no open sessions.".to_string(),
-                1 => "Signed out: 1 session ended.".to_string(),
-                n => format!("Signed out: {n} sessions ended."),
-            })
-        });
-    };
     let email = user.email.clone();
+    let id = user.id.clone();
     view! {
         <li class="row" data-email=email>
             <span class="row-main"><strong>{user.display_name}</strong> " " <span class="badge">{status}</span></span>
@@ -172,57 +153,69 @@ fn UserRow(user: UserView, own: bool, on_change: impl Fn() + Copy + Send + Sync 
             {if own {
                 view! { <span class="row-meta">{user.role.label()} " (you)"</span> }.into_any()
             } else {
-                let link_id = format!("link-{}", id.get_value());
+                let select_id = format!("role-{id}");
                 view! {
                     <div class="row-actions">
-                        <label for=select_id.clone() class="visually-hidden">"Role"</label>
-                        <select id=select_id node_ref=role>
-                            {ROLES.map(|r| view! { <option value=r.as_str() selected=r == user.role>{r.label()}</option> })}
-                        </select>
-                        <button type="button" class="button secondary" on:click=save_role disabled=move || outcome.busy.get()>"Save role"</button>
-                        <button type="button" class="button secondary toggle" on:click=toggle disabled=move || outcome.busy.get()>
-                            {if active { "Disable" } else { "Enable" }}
-                        </button>
-                        <button type="button" class="button secondary reset" on:click=reset disabled=move || outcome.busy.get()>"Reset link"</button>
-                        <button type="button" class="button secondary end-sessions" on:click=sign_out disabled=move || outcome.busy.get()>"Sign out everywhere"</button>
+                        <form method="post" action=ChangeRole::url() class="inline-form">
+                            <input type="hidden" name="user_id" value=id.clone() />
+                            <label for=select_id.clone() class="visually-hidden">"Role"</label>
+                            <select id=select_id name="role">
+                                {ROLES.map(|r| view! { <option value=r.as_str() selected=r == user.role>{r.label()}</option> })}
+                            </select>
+                            <button type="submit" class="button secondary">"Save role"</button>
+                        </form>
+                        <form method="post" action=SetUserEnabled::url()>
+                            <input type="hidden" name="user_id" value=id.clone() />
+                            <input type="hidden" name="enabled" value=if user.active { "false" } else { "true" } />
+                            <button type="submit" class="button secondary toggle">
+                                {if user.active { "Disable" } else { "Enable" }}
+                            </button>
+                        </form>
+                        <form method="post" action=EndSessions::url()>
+                            <input type="hidden" name="user_id" value=id.clone() />
+                            <button type="submit" class="button secondary end-sessions">"Sign out everywhere"</button>
+                        </form>
+                        <ResetLink user_id=id.clone() />
                     </div>
-                    <OutcomeText outcome />
-                    <OneTimeLink link id=link_id />
                 }.into_any()
             }}
         </li>
     }
 }
 
-/// The organisation's minimum password length.
-#[component]
-fn PasswordPolicy() -> impl IntoView {
-    let current = Resource::new(|| (), |_| password_policy());
-    let input = NodeRef::<html::Input>::new();
+/// A reset link for one account, shown in place (an island: a link never goes into an address).
+#[island]
+pub fn ResetLink(user_id: String) -> impl IntoView {
     let outcome = Outcome::new();
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Ok(n) = value_of(&input).trim().parse::<u32>() else {
-            outcome.error.set(Some("Enter a number from 12 to 64.".into()));
-            return;
-        };
-        outcome.run(set_password_policy(n), move |()| Some(format!("New passwords need at least {n} characters.")));
+    let link = RwSignal::new(None::<String>);
+    let link_id = format!("link-{user_id}");
+    let id = StoredValue::new(user_id);
+    let reset = move |_| {
+        outcome.run(reset_link(id.get_value()), move |issued| {
+            link.set(issued.path.as_deref().map(full_link));
+            Some(handed_out("Reset link made; earlier links of this account stop working.", issued.emailed))
+        });
     };
+    view! {
+        <button type="button" class="button secondary reset" on:click=reset disabled=move || outcome.busy.get()>"Reset link"</button>
+        <OutcomeText outcome />
+        <OneTimeLink link id=link_id />
+    }
+}
+
+/// The organisation's minimum password length: a plain form.
+#[component]
+fn PasswordPolicy(min_len: u32) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="policy-title">
             <h2 id="policy-title">"Password rules"</h2>
-            <Transition fallback=|| ()>
-                {move || current.get().map(|r| r.map(|n| view! {
-                    <form class="form" on:submit=on_submit>
-                        <label for="min-password-len">"Minimum length (12–64 characters)"</label>
-                        <input id="min-password-len" type="number" min="12" max="64" required
-                            value=n.to_string() node_ref=input />
-                        <p class="hint">"Applies to the next password anyone sets. Long passphrases beat rules about symbols, so there are none."</p>
-                        <button type="submit" class="button" disabled=move || outcome.busy.get()>"Save"</button>
-                        <OutcomeText outcome id="policy-result" />
-                    </form>
-                }))}
-            </Transition>
+            <form class="form" method="post" action=SetPasswordPolicy::url()>
+                <label for="min-password-len">"Minimum length (12–64 characters)"</label>
+                <input id="min-password-len" name="min_len" type="number" min="12" max="64" required
+                    value=min_len.to_string() />
+                <p class="hint">"Applies to the next password anyone sets. Long passphrases beat rules about symbols, so there are none."</p>
+                <button type="submit" class="button">"Save"</button>
+            </form>
         </section>
     }
 }

@@ -1,0 +1,34 @@
+//! What a plain form post did, shown on the page it redirected back to. The query holds codes
+//! only (`?done=role`, `?error=throttled&wait=30`): a crafted link can pick one of these fixed
+//! sentences, never make the page say words of its own.
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::error::AppError;
+
+/// The sentence for a `done` code.
+pub fn done_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "role" => "Role changed; their sessions ended.",
+        "enabled" => "Account enabled or disabled as asked.",
+        "signed_out_everywhere" => "Signed out everywhere: their sessions ended.",
+        "policy" => "Saved. The rule applies to the next password anyone sets.",
+        "revoked" => "Signed out there.",
+        "password" => "Password changed. Your other sessions are signed out.",
+        "password_set" => "Your password is set. Sign in with it.",
+        _ => return None,
+    })
+}
+
+/// The outcome line at the top of a page, when the address carries one.
+#[component]
+pub fn Notice() -> impl IntoView {
+    let q = use_query_map().get_untracked();
+    if let Some(text) = q.get("done").as_deref().and_then(done_text) {
+        return view! { <p class="done" role="status" id="notice">{text}</p> }.into_any();
+    }
+    match q.get("error").and_then(|code| AppError::from_query(&code, q.get("wait").as_deref())) {
+        Some(e) => view! { <p class="error" role="alert" id="notice">{e.to_string()}</p> }.into_any(),
+        None => ().into_any(),
+    }
+}

@@ -1,0 +1,32 @@
+//! Loads what every page's frame shows (the organisation's name, who is signed in) before the
+//! page renders, so no page reads it through a Leptos resource (docs/decisions.md: an
+//! instantly-ready resource can stall Leptos' SSR when threads render at once).
+use app::{
+    components::auth::Frame,
+    core::{auth::CurrentSession, organisation, tenancy::Tenant},
+    model::auth::Me,
+};
+use axum::{extract::Request, http::Method, middleware::Next, response::Response};
+
+pub async fn load(mut req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let is_page =
+        matches!(*req.method(), Method::GET | Method::HEAD) && !path.starts_with("/api/") && !path.starts_with("/pkg/");
+    if let (true, Some(tenant)) = (is_page, req.extensions().get::<Tenant>().cloned()) {
+        let org_name = match organisation::name(&tenant).await {
+            Ok(Some(name)) => name,
+            Ok(None) => tenant.slug().to_string(),
+            Err(e) => {
+                tracing::error!(tenant = %tenant.slug(), error = %e, "reading organisation name");
+                String::new()
+            }
+        };
+        let me = req.extensions().get::<CurrentSession>().map(|s| Me {
+            user_id: s.user.id.clone(),
+            display_name: s.user.display_name.clone(),
+            role: s.user.role,
+        });
+        req.extensions_mut().insert(Frame { org_name, me });
+    }
+    next.run(req).await
+}
