@@ -155,10 +155,26 @@ async fn is_site_file(site_root: &str, path: &str) -> bool {
 /// Server functions answer every error with 500; this gives a typed [`app::error::AppError`] its
 /// own status (400 for a bad input, 403 for a refusal, …), so logs and monitoring see faults
 /// only where there are faults. The body is left as it is.
+///
+/// A plain form post (no script) that failed before its server function could say where to go
+/// — bad arguments, say — is sent back by Leptos to the `Referer` with no word of the failure;
+/// such a redirect is pointed at the same page *path* (never another host) with the error's code.
 async fn error_status(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
+    let plain_form = req
+        .headers()
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
     let res = next.run(req).await;
-    if !is_api || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+    let silent_redirect = plain_form
+        && res.status() == StatusCode::FOUND
+        && res
+            .headers()
+            .get(axum::http::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|l| !l.contains("error="));
+    if !is_api || !(res.status() == StatusCode::INTERNAL_SERVER_ERROR || silent_redirect) {
         return res;
     }
     let (mut parts, body) = res.into_parts();
@@ -167,12 +183,49 @@ async fn error_status(req: Request, next: Next) -> Response {
         return error_page::internal();
     };
     if let Ok(e) = serde_json::from_slice::<app::error::AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let Some(seconds) = e.retry_after() {
-            parts.headers.insert(axum::http::header::RETRY_AFTER, seconds.into());
+        if silent_redirect {
+            let location = parts.headers.get(axum::http::header::LOCATION).and_then(|v| v.to_str().ok());
+            let to = format!("{}?{}", page_path(location.unwrap_or("/")), e.to_query());
+            if let Ok(v) = axum::http::HeaderValue::from_str(&to) {
+                parts.headers.insert(axum::http::header::LOCATION, v);
+            }
+        } else {
+            parts.status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            if let Some(seconds) = e.retry_after() {
+                parts.headers.insert(axum::http::header::RETRY_AFTER, seconds.into());
+            }
         }
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The path of a URL or path, without host or query: where a redirect may go on our own site.
+fn page_path(location: &str) -> &str {
+    let after_host = match location.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => location,
+    };
+    let path = after_host.split(['?', '#']).next().unwrap_or("/");
+    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
+        path
+    } else {
+        "/"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_path;
+
+    #[test]
+    fn a_redirect_back_stays_on_our_own_site() {
+        assert_eq!(page_path("http://acme.localhost:3000/account?done=password"), "/account");
+        assert_eq!(page_path("/admin/users#x"), "/admin/users");
+        assert_eq!(page_path("http://evil.example"), "/");
+        assert_eq!(page_path("//evil.example/x"), "/");
+        assert_eq!(page_path("http://acme.localhost//evil.example/"), "/");
+        assert_eq!(page_path("javascript:alert(1)"), "/");
+    }
 }
 
 /// The layers every route gets, outermost last. Public so tests can wrap extra routes the

@@ -187,6 +187,25 @@ async fn plain_form_posts_are_answered_with_redirects_that_carry_codes_only(b: B
     )
     .await;
     assert_eq!((res.status, res.location.as_deref()), (StatusCode::FOUND, Some("/account?error=invalid")));
+    // A post whose arguments cannot even be read fails before the server function runs; it
+    // still comes back to its page with the code, not silently (Leptos would send it back to
+    // the Referer as if nothing went wrong), and a foreign Referer never leaves our site.
+    for referer in ["http://acme.localhost/admin/users?done=policy", "http://evil.example/admin/users"] {
+        let headers = [html[0], html[1], ("referer", referer)];
+        let res = f
+            .post(
+                &HttpConfig::default(),
+                None,
+                "acme.localhost",
+                "/api/admin/set_password_policy",
+                "min_len=many",
+                Some(&cookie),
+                &headers,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FOUND);
+        assert_eq!(res.location.as_deref(), Some("/admin/users?error=bad_request"), "{referer}");
+    }
     let out = post("/api/auth/sign_out", String::new(), Some(cookie.clone())).await;
     assert_eq!((out.status, out.location.as_deref()), (StatusCode::FOUND, Some("/sign-in?signed_out=1")));
     assert_eq!(f.whoami("acme.localhost", &cookie).await, "null");

@@ -26,13 +26,16 @@ pub fn reload_to(path: &str) {
     let _ = window().location().set_href(path);
 }
 
-/// A path that is safe to go to after sign-in: only one of our own, never `//elsewhere`.
+/// A path that is safe to go to after sign-in: only one of our own, never `//elsewhere`, and
+/// plain ASCII (it goes into a `Location` header as it is; our paths need nothing else).
 pub fn safe_next(next: Option<String>) -> String {
     // Browsers drop tabs and line breaks from URLs, so "/\t/evil" would become "//evil".
     next.filter(|n| {
         n.starts_with('/')
             && !n.starts_with("//")
-            && !n.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+            && n.len() <= 512
+            && n.chars()
+                .all(|c| c.is_ascii_graphic() && !matches!(c, '\\' | '"' | '<' | '>' | '`' | '{' | '}' | '|' | '^'))
     })
     .unwrap_or_else(|| "/".into())
 }
@@ -75,5 +78,8 @@ mod tests {
         assert_eq!(safe_next(Some("/\t/evil.example".into())), "/");
         assert_eq!(safe_next(Some("/\n/evil.example".into())), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("/admin/logbook?page=2".into())), "/admin/logbook?page=2");
+        assert_eq!(safe_next(Some("/k\u{f6}k".into())), "/", "non-ASCII goes into a header as it is");
+        assert_eq!(safe_next(Some("/\"><script>".into())), "/");
     }
 }

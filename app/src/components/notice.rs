@@ -20,9 +20,14 @@ pub fn done_text(code: &str) -> Option<&'static str> {
     })
 }
 
-/// The outcome line at the top of a page, when the address carries one.
+/// The outcome line at the top of a page, when the address carries one and the browser came
+/// from one of our own pages (the redirect after our form): a link from elsewhere cannot make
+/// a page claim that something happened.
 #[component]
 pub fn Notice() -> impl IntoView {
+    if !came_from_our_site() {
+        return ().into_any();
+    }
     let q = use_query_map().get_untracked();
     if let Some(text) = q.get("done").as_deref().and_then(done_text) {
         return view! { <p class="done" role="status" id="notice">{text}</p> }.into_any();
@@ -30,5 +35,20 @@ pub fn Notice() -> impl IntoView {
     match q.get("error").and_then(|code| AppError::from_query(&code, q.get("wait").as_deref())) {
         Some(e) => view! { <p class="error" role="alert" id="notice">{e.to_string()}</p> }.into_any(),
         None => ().into_any(),
+    }
+}
+
+/// `Sec-Fetch-Site` of this page's request: `same-origin` after our own form's redirect, `none`
+/// or `cross-site` for a typed or e-mailed link. Browsers without Fetch Metadata send none.
+fn came_from_our_site() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .and_then(|p| p.headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).map(|v| v == "same-origin"))
+            .unwrap_or(true)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        true
     }
 }

@@ -6,6 +6,16 @@ use crate::error::AppError;
 /// button), so it answers with a redirect to the sign-in page.
 #[server(endpoint = "auth/sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
+    let result = end_session().await;
+    match &result {
+        Ok(()) => super::super::redirect_form_post("/sign-in?signed_out=1"),
+        Err(e) => super::super::redirect_form_post(&format!("/?{}", e.to_query())),
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+async fn end_session() -> Result<(), AppError> {
     use crate::core::{
         clock::SystemClock,
         logbook::{self, Action, Event, Outcome, TargetType},
@@ -20,6 +30,5 @@ pub async fn sign_out() -> Result<(), AppError> {
         logbook::record(&tenant, &SystemClock, &event).await.map_err(super::super::internal)?;
     }
     // The session layer clears the cookie (also one whose session had already ended), in full.
-    super::super::redirect_form_post("/sign-in?signed_out=1");
     Ok(())
 }

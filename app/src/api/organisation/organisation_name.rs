@@ -3,7 +3,8 @@ use leptos::prelude::*;
 use crate::error::AppError;
 
 /// The name of the organisation this address belongs to, read from its own database. Public:
-/// the sign-in page shows it so people know they are at the right place.
+/// every page's frame shows it (loaded by `server::frame`, not through this function) so
+/// people know they are at the right place; this is the same answer for API clients.
 #[server(endpoint = "organisation/name")]
 pub async fn organisation_name() -> Result<String, AppError> {
     let tenant = crate::api::tenant()?;

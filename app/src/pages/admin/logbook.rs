@@ -114,6 +114,7 @@ fn Logbook(
         <section class="card" aria-labelledby="export-title">
             <h2 id="export-title">"Export"</h2>
             <p class="hint">"Exports every event the filter above matches, as CSV. The export itself is logged."</p>
+            <noscript><p class="hint">"The export needs JavaScript (the file is made in your browser); `samtal logbook export` makes it on the server."</p></noscript>
             <Export from=filter.from to=filter.to action=filter.action user=filter.user />
         </section>
     }
@@ -165,6 +166,8 @@ pub fn Export(from: String, to: String, action: String, user: String) -> impl In
     let export = Outcome::new();
     let csv_href = RwSignal::new(None::<String>);
     let filter = StoredValue::new((from, to, action, user));
+    let ready = RwSignal::new(false);
+    Effect::new(move || ready.set(true));
     let on_export = move |_| {
         let (from, to, action, user) = filter.get_value();
         csv_href.set(None);
@@ -179,7 +182,7 @@ pub fn Export(from: String, to: String, action: String, user: String) -> impl In
     };
     view! {
         <button type="button" class="button secondary" id="log-export" on:click=on_export
-            disabled=move || export.busy.get()>"Prepare CSV"</button>
+            disabled=move || !ready.get() || export.busy.get()>"Prepare CSV"</button>
         <OutcomeText outcome=export />
         {move || csv_href.get().map(|href| view! {
             <p><a id="log-download" href=href download="samtal-logbook.csv">"Download samtal-logbook.csv"</a></p>

@@ -26,6 +26,9 @@ pub fn UsersPage() -> impl IntoView {
         <Gate role=Role::Admin>
             <h1>"Users"</h1>
             <Notice />
+            <noscript>
+                <p class="hint">"Inviting and reset links need JavaScript: the one-time link is shown on this page, never put in an address. Everything else here works without it."</p>
+            </noscript>
             <Invite />
             {
                 let me = me.clone();
@@ -76,6 +79,9 @@ pub fn Invite() -> impl IntoView {
     let role = NodeRef::<html::Select>::new();
     let outcome = Outcome::new();
     let link = RwSignal::new(None::<String>);
+    // Off until the island runs: without it a submit could only reload the page.
+    let ready = RwSignal::new(false);
+    Effect::new(move || ready.set(true));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let r = Role::parse(&selected(&role)).unwrap_or(Role::Employee);
@@ -97,7 +103,7 @@ pub fn Invite() -> impl IntoView {
                 <select id="invite-role" node_ref=role>
                     {ROLES.map(|r| view! { <option value=r.as_str() selected=r == Role::Employee>{r.label()}</option> })}
                 </select>
-                <button type="submit" class="button" id="invite-submit" disabled=move || outcome.busy.get()>"Invite"</button>
+                <button type="submit" class="button" id="invite-submit" disabled=move || !ready.get() || outcome.busy.get()>"Invite"</button>
                 <OutcomeText outcome id="invite-result" />
             </form>
             <OneTimeLink link id="invite-link" />
@@ -190,6 +196,8 @@ pub fn ResetLink(user_id: String) -> impl IntoView {
     let link = RwSignal::new(None::<String>);
     let link_id = format!("link-{user_id}");
     let id = StoredValue::new(user_id);
+    let ready = RwSignal::new(false);
+    Effect::new(move || ready.set(true));
     let reset = move |_| {
         outcome.run(reset_link(id.get_value()), move |issued| {
             link.set(issued.path.as_deref().map(full_link));
@@ -197,7 +205,7 @@ pub fn ResetLink(user_id: String) -> impl IntoView {
         });
     };
     view! {
-        <button type="button" class="button secondary reset" on:click=reset disabled=move || outcome.busy.get()>"Reset link"</button>
+        <button type="button" class="button secondary reset" on:click=reset disabled=move || !ready.get() || outcome.busy.get()>"Reset link"</button>
         <OutcomeText outcome />
         <OneTimeLink link id=link_id />
     }
