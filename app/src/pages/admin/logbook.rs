@@ -151,7 +151,7 @@ fn Filters(c: LogChoices, filter: Filter) -> impl IntoView {
                 <option value="">"Any action"</option>
                 {c.actions.into_iter().map(|a| {
                     let chosen = a == filter.action;
-                    view! { <option value=a.clone() selected=chosen>{a.clone()}</option> }
+                    view! { <option value=a.clone() selected=chosen>{action_words(&a)}</option> }
                 }).collect_view()}
             </select>
             <button type="submit" class="button" id="log-apply">"Show"</button>
@@ -226,12 +226,57 @@ fn row(r: LogRow, names: &HashMap<String, String>) -> impl IntoView {
             <td data-label="Time">{iso_datetime_utc(r.at_unix)}</td>
             <td data-label="Who">{named(&r.actor)}</td>
             <td data-label="What">
-                {r.action}
+                {action_words(&r.action)} " " <code class="tech">{r.action.clone()}</code>
                 {(r.repeats > 1).then(|| view! { " " <span class="badge">{format!("× {}", r.repeats)}</span> })}
             </td>
             <td data-label="On">{named(&r.target)}</td>
             <td data-label="Outcome">{r.outcome}</td>
             <td data-label="IP">{r.ip}</td>
         </tr>
+    }
+}
+
+/// What an event type means, in words for an HR administrator; the technical name stays next
+/// to it (and is what the filter and the export use).
+fn action_words(action: &str) -> &str {
+    match action {
+        "tenant.created" => "Organisation created",
+        "tenant.disabled" => "Organisation disabled",
+        "tenant.enabled" => "Organisation enabled",
+        "organisation.renamed" => "Organisation renamed",
+        "organisation.password_policy.changed" => "Password rule changed",
+        "auth.sign_in.succeeded" => "Signed in",
+        "auth.sign_in.failed" => "Sign-in failed",
+        "auth.signed_out" => "Signed out",
+        "auth.sign_in.throttled" => "Sign-in refused: too many attempts",
+        "auth.sign_in.busy" => "Sign-in refused: server busy",
+        "auth.password.changed" => "Password changed",
+        "auth.password.check_failed" => "Wrong current password",
+        "auth.session.revoked" => "Signed out another session",
+        "auth.session.evicted" => "Oldest session ended (too many)",
+        "auth.sessions.ended_by_admin" => "Signed out everywhere by an admin",
+        "auth.reset_link.issued" => "Reset link made",
+        "auth.csrf.rejected" => "Request from another site refused",
+        "auth.access.denied" => "Access refused",
+        "user.created" => "Account created",
+        "user.invited" => "Person invited",
+        "user.role.changed" => "Role changed",
+        "user.disabled" => "Account disabled",
+        "user.enabled" => "Account enabled",
+        "talk.note.viewed" => "Talk note read",
+        "logbook.pruned" => "Old events removed (retention)",
+        "logbook.exported" => "Logbook exported",
+        other => other,
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn every_event_type_has_words() {
+        for a in crate::core::logbook::Action::ALL {
+            let name = a.as_str();
+            assert_ne!(super::action_words(name), name, "no words for {name}");
+        }
     }
 }
