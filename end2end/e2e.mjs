@@ -132,7 +132,8 @@ async function signIn(page, email, password, { expectOk = true } = {}) {
   if (expectOk) await page.waitForSelector("#account-link", { timeout: 15000 });
 }
 const ALL_PAGES = ["/", "/sign-in", "/set-password", "/account", "/admin/users", "/admin/logbook"];
-const ISO_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/;
+// Pages show times in the organisation's zone (Europe/Stockholm by default), zone named.
+const ISO_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (CET|CEST)/;
 
 for (const vp of VIEWPORTS) {
   console.log(`[${vp.name} ${vp.viewport.width}×${vp.viewport.height}]`);
@@ -332,7 +333,10 @@ for (const vp of VIEWPORTS) {
       }, null, { timeout: 10000 });
       const text = await page.textContent("#log-table");
       assert(!text.includes("@"), "the logbook shows an e-mail address");
-      assert(ISO_TIME.test(text) && text.includes(today), "ISO dates from today");
+      // The filter's dates are UTC days; the table shows Stockholm time, which may be a day on.
+      const stockholmToday = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm" }).format(new Date());
+      assert(ISO_TIME.test(text) && (text.includes(today) || text.includes(stockholmToday)), "ISO dates from today");
+      assert((await page.textContent("#log-table thead")).includes("Europe/Stockholm"), "the zone is not named");
       await noHorizontalScroll(page);
       await page.screenshot({ path: join(shots, `logbook-${vp.name}.png`), fullPage: true });
       await page.click("#log-export");

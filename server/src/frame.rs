@@ -13,12 +13,12 @@ pub async fn load(mut req: Request, next: Next) -> Response {
     let is_page =
         matches!(*req.method(), Method::GET | Method::HEAD) && !path.starts_with("/api/") && !path.starts_with("/pkg/");
     if let (true, Some(tenant)) = (is_page, req.extensions().get::<Tenant>().cloned()) {
-        let org_name = match organisation::name(&tenant).await {
-            Ok(Some(name)) => name,
-            Ok(None) => tenant.slug().to_string(),
+        let (org_name, time_zone) = match organisation::profile(&tenant).await {
+            Ok(Some(profile)) => profile,
+            Ok(None) => (tenant.slug().to_string(), organisation::DEFAULT_TIME_ZONE.to_string()),
             Err(e) => {
                 tracing::error!(tenant = %tenant.slug(), error = %e, "reading organisation name");
-                String::new()
+                (String::new(), organisation::DEFAULT_TIME_ZONE.to_string())
             }
         };
         let me = req.extensions().get::<CurrentSession>().map(|s| Me {
@@ -26,7 +26,7 @@ pub async fn load(mut req: Request, next: Next) -> Response {
             display_name: s.user.display_name.clone(),
             role: s.user.role,
         });
-        req.extensions_mut().insert(Frame { org_name, me });
+        req.extensions_mut().insert(Frame { org_name, me, time_zone });
     }
     next.run(req).await
 }

@@ -14,6 +14,8 @@ use crate::{
 pub struct Frame {
     pub org_name: String,
     pub me: Option<Me>,
+    /// The organisation's IANA time zone; pages show times in it (`components::time`).
+    pub time_zone: String,
 }
 
 /// This request's frame; empty outside a tenant request (never a reason to fail a render).

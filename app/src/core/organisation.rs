@@ -35,6 +35,16 @@ pub async fn rename(tenant: &Tenant, actor: Actor, clock: &dyn Clock, name: &str
     Ok(())
 }
 
+/// The organisation's time zone when none is set (and when a stored name is not a zone).
+pub const DEFAULT_TIME_ZONE: &str = "Europe/Stockholm";
+
+/// Name and time zone, in one query: what every page's frame shows.
+pub async fn profile(tenant: &Tenant) -> Result<Option<(String, String)>, DbError> {
+    Ok(sqlx::query_as("SELECT name, time_zone FROM organisation WHERE id = 1")
+        .fetch_optional(tenant.db().pool())
+        .await?)
+}
+
 pub async fn name(tenant: &Tenant) -> Result<Option<String>, DbError> {
     Ok(sqlx::query_scalar("SELECT name FROM organisation WHERE id = 1").fetch_optional(tenant.db().pool()).await?)
 }

@@ -3,12 +3,12 @@ use leptos_meta::Title;
 
 use crate::{
     api::auth::{change_password, my_sessions, ChangePassword as ChangePasswordFn, RevokeSession, SessionView},
+    components::time::local_time,
     components::{
         auth::Gate,
         form::{new_password, value_of, NewPasswordFields, Outcome, OutcomeText},
         notice::Notice,
     },
-    model::format::iso_datetime_utc,
 };
 
 #[component]
@@ -78,8 +78,8 @@ fn Sessions(list: Vec<SessionView>) -> impl IntoView {
                             {s.current.then_some(" (this device)")}
                         </span>
                         <span class="row-meta">
-                            "Signed in " {iso_datetime_utc(s.started_unix)}
-                            ", last active " {iso_datetime_utc(s.last_seen_unix)}
+                            "Signed in " {local_time(s.started_unix)}
+                            ", last active " {local_time(s.last_seen_unix)}
                             {s.ip.map(|ip| format!(", from {ip}"))}
                         </span>
                         {(!s.current).then(|| view! {

@@ -50,6 +50,7 @@ pub static TENANT: &[Migration] = &[
     migration!("tenant", 3, "0003_auth"),
     migration!("tenant", 4, "0004_password_policy"),
     migration!("tenant", 5, "0005_logbook_repeats"),
+    migration!("tenant", 6, "0006_time_zone"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

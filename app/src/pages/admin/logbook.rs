@@ -6,11 +6,12 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::admin::{logbook_choices, logbook_csv, logbook_entries, LogChoices, LogRow},
+    components::{auth::use_frame, time::local_time},
     components::{
         auth::Gate,
         form::{Outcome, OutcomeText},
     },
-    model::{auth::Role, format::iso_datetime_utc, format::percent_encode},
+    model::{auth::Role, format::percent_encode},
 };
 
 /// The filter as the address holds it: dates, an action name, an account id (the logbook's own
@@ -96,7 +97,7 @@ fn Logbook(
                     view! {
                         <table class="log" id="log-table">
                             <thead><tr>
-                                <th scope="col">"Time (UTC)"</th><th scope="col">"Who"</th>
+                                <th scope="col">{format!("Time ({})", use_frame().time_zone)}</th><th scope="col">"Who"</th>
                                 <th scope="col">"What"</th><th scope="col">"On"</th>
                                 <th scope="col">"Outcome"</th><th scope="col">"IP"</th>
                             </tr></thead>
@@ -223,7 +224,7 @@ fn row(r: LogRow, names: &HashMap<String, String>) -> impl IntoView {
     };
     view! {
         <tr>
-            <td data-label="Time">{iso_datetime_utc(r.at_unix)}</td>
+            <td data-label="Time">{local_time(r.at_unix)}</td>
             <td data-label="Who">{named(&r.actor)}</td>
             <td data-label="What">
                 {action_words(&r.action)} " " <code class="tech">{r.action.clone()}</code>
