@@ -4,7 +4,6 @@
 use app::{
     components::auth::Frame,
     core::{auth::CurrentSession, organisation, tenancy::Tenant},
-    model::auth::Me,
 };
 use axum::{extract::Request, http::Method, middleware::Next, response::Response};
 
@@ -21,11 +20,7 @@ pub async fn load(mut req: Request, next: Next) -> Response {
                 (String::new(), organisation::DEFAULT_TIME_ZONE.to_string())
             }
         };
-        let me = req.extensions().get::<CurrentSession>().map(|s| Me {
-            user_id: s.user.id.clone(),
-            display_name: s.user.display_name.clone(),
-            role: s.user.role,
-        });
+        let me = req.extensions().get::<CurrentSession>().map(|s| s.user.me());
         req.extensions_mut().insert(Frame { org_name, me, time_zone });
     }
     next.run(req).await

@@ -200,17 +200,13 @@ async fn error_status(req: Request, next: Next) -> Response {
 }
 
 /// The path of a URL or path, without host or query: where a redirect may go on our own site.
-fn page_path(location: &str) -> &str {
+fn page_path(location: &str) -> String {
     let after_host = match location.split_once("://") {
         Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => location,
     };
     let path = after_host.split(['?', '#']).next().unwrap_or("/");
-    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
-        path
-    } else {
-        "/"
-    }
+    app::components::auth::safe_next(Some(path.to_string()))
 }
 
 #[cfg(test)]

@@ -154,11 +154,16 @@ mod server_side {
     /// Answers a plain form post with a redirect to `back` saying what happened (`?done=…` or
     /// `?error=…`, codes only); an island's call gets the result as it is.
     pub fn answer_form<T>(result: Result<T, AppError>, back: &str, done: &str) -> Result<T, AppError> {
-        let to = match &result {
-            Ok(_) => format!("{back}?done={done}"),
-            Err(e) => format!("{back}?{}", e.to_query()),
-        };
-        redirect_form_post(&to);
+        answer_form_to(result, &format!("{back}?done={done}"), back)
+    }
+
+    /// Like [`answer_form`], for a form whose success leads elsewhere: to `ok_to`, or back to
+    /// `err_page` with the error's code.
+    pub fn answer_form_to<T>(result: Result<T, AppError>, ok_to: &str, err_page: &str) -> Result<T, AppError> {
+        match &result {
+            Ok(_) => redirect_form_post(ok_to),
+            Err(e) => redirect_form_post(&format!("{err_page}?{}", e.to_query())),
+        }
         result
     }
 

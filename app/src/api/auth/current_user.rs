@@ -6,5 +6,5 @@ use crate::{error::AppError, model::auth::Me};
 #[server(endpoint = "auth/current_user")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
     super::super::tenant()?;
-    Ok(super::super::session().map(|s| Me { user_id: s.user.id, display_name: s.user.display_name, role: s.user.role }))
+    Ok(super::super::session().map(|s| s.user.me()))
 }

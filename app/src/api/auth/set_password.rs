@@ -30,14 +30,5 @@ pub async fn set_password(
     };
     // Without a script the form posts here and the person is sent on: to sign-in when the
     // password is set, back to the form (which asks for the code again) when not.
-    match result.await {
-        Ok(()) => {
-            super::super::redirect_form_post("/sign-in?done=password_set");
-            Ok(())
-        }
-        Err(e) => {
-            super::super::redirect_form_post(&format!("/set-password?{}", e.to_query()));
-            Err(e)
-        }
-    }
+    super::super::answer_form_to(result.await, "/sign-in?done=password_set", "/set-password")
 }

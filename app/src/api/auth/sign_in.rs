@@ -41,7 +41,7 @@ async fn authenticate(email: String, password: String) -> Result<Me, AppError> {
     match attempt.await.map_err(super::super::internal)? {
         Ok(user) => {
             super::super::start_session(&user).await?;
-            Ok(Me { user_id: user.id, display_name: user.display_name, role: user.role })
+            Ok(user.me())
         }
         Err(SignInError::Invalid) => Err(AppError::InvalidCredentials),
         Err(SignInError::Throttled(seconds)) => Err(AppError::Throttled { seconds }),

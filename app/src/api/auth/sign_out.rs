@@ -6,12 +6,7 @@ use crate::error::AppError;
 /// button), so it answers with a redirect to the sign-in page.
 #[server(endpoint = "auth/sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    let result = end_session().await;
-    match &result {
-        Ok(()) => super::super::redirect_form_post("/sign-in?signed_out=1"),
-        Err(e) => super::super::redirect_form_post(&format!("/?{}", e.to_query())),
-    }
-    result
+    super::super::answer_form_to(end_session().await, "/sign-in?signed_out=1", "/")
 }
 
 #[cfg(feature = "ssr")]

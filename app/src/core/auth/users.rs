@@ -26,6 +26,10 @@ pub struct User {
 }
 
 impl User {
+    /// This account as the UI sees it.
+    pub fn me(&self) -> crate::model::auth::Me {
+        crate::model::auth::Me { user_id: self.id.clone(), display_name: self.display_name.clone(), role: self.role }
+    }
     pub fn log_id(&self) -> Id {
         // ids are 32 hex characters: always a valid logbook id.
         Id::parse(&self.id).unwrap_or_else(|_| Id::from_seq(0))

@@ -25,6 +25,14 @@ struct Filter {
 }
 
 impl Filter {
+    /// The filter and page this request's address asks for (each value cut to 64 characters).
+    fn from_address() -> (Self, u32) {
+        let q = use_query_map().get_untracked();
+        let get = |k: &str| q.get(k).unwrap_or_default().chars().take(64).collect::<String>();
+        let page = get("page").parse::<u32>().unwrap_or(0).min(100_000);
+        (Self { from: get("from"), to: get("to"), user: get("user"), action: get("action") }, page)
+    }
+
     fn query(&self, page: u32) -> String {
         let f = |k: &str, v: &str| if v.is_empty() { String::new() } else { format!("&{k}={}", percent_encode(v)) };
         format!(
@@ -41,35 +49,22 @@ impl Filter {
 /// without any script; only the CSV download is an island.
 #[component]
 pub fn LogbookPage() -> impl IntoView {
-    let q = use_query_map().get_untracked();
-    let get = |k: &str| q.get(k).unwrap_or_default().chars().take(64).collect::<String>();
-    let filter = Filter { from: get("from"), to: get("to"), user: get("user"), action: get("action") };
-    let page = get("page").parse::<u32>().unwrap_or(0).min(100_000);
     view! {
         <Title text="Logbook" />
         <Gate role=Role::Admin>
             <h1>"Logbook"</h1>
             <p class="lead">"Who did what, and when. It never holds the data itself."</p>
-            {
-                let filter = filter.clone();
-                view! {
-                    <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
-                        {
-                            let filter = filter.clone();
-                            Suspend::new(async move {
-                                let f = filter.clone();
-                                let entries = logbook_entries(f.from, f.to, f.action, f.user, page);
-                                match (logbook_choices().await, entries.await) {
-                                    (Ok(choices), entries) => view! {
-                                        <Logbook choices entries filter page />
-                                    }.into_any(),
-                                    (Err(e), _) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                                }
-                            })
-                        }
-                    </Suspense>
-                }
-            }
+            <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+                {Suspend::new(async move {
+                    let (filter, page) = Filter::from_address();
+                    let f = filter.clone();
+                    let entries = logbook_entries(f.from, f.to, f.action, f.user, page);
+                    match (logbook_choices().await, entries.await) {
+                        (Ok(choices), entries) => view! { <Logbook choices entries filter page /> }.into_any(),
+                        (Err(e), _) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </Gate>
     }
 }

@@ -20,7 +20,6 @@ const ROLES: [Role; 3] = [Role::Employee, Role::Manager, Role::Admin];
 /// server HTML with plain forms; only what must show a one-time link in place is an island.
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let me = use_frame().me.map(|m| m.user_id).unwrap_or_default();
     view! {
         <Title text="Users" />
         <Gate role=Role::Admin>
@@ -30,33 +29,26 @@ pub fn UsersPage() -> impl IntoView {
                 <p class="hint">"Inviting and reset links need JavaScript: the one-time link is shown on this page, never put in an address. Everything else here works without it."</p>
             </noscript>
             <Invite />
-            {
-                let me = me.clone();
-                view! {
-                    <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
-                        {
-                            let me = me.clone();
-                            Suspend::new(async move {
-                                match (list_users().await, password_policy().await) {
-                                    (Ok(users), Ok(min_len)) => view! {
-                                        <Accounts users me />
-                                        <PasswordPolicy min_len />
-                                    }.into_any(),
-                                    (Err(e), _) | (_, Err(e)) => {
-                                        view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()
-                                    }
-                                }
-                            })
+            <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+                {Suspend::new(async move {
+                    match (list_users().await, password_policy().await) {
+                        (Ok(users), Ok(min_len)) => view! {
+                            <Accounts users />
+                            <PasswordPolicy min_len />
+                        }.into_any(),
+                        (Err(e), _) | (_, Err(e)) => {
+                            view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any()
                         }
-                    </Suspense>
-                }
-            }
+                    }
+                })}
+            </Suspense>
         </Gate>
     }
 }
 
 #[component]
-fn Accounts(users: Vec<UserView>, me: String) -> impl IntoView {
+fn Accounts(users: Vec<UserView>) -> impl IntoView {
+    let me = use_frame().me.map(|m| m.user_id).unwrap_or_default();
     view! {
         <section class="card" aria-labelledby="users-title">
             <h2 id="users-title">"Accounts"</h2>
