@@ -101,8 +101,15 @@ console.log(`e2e: testing ${base}`);
 
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
 
-async function newPage(vp, opts = {}) {
+/** A fresh browser context. The journeys read English words, so a context has picked English
+ *  (the language cookie) unless `lang` says otherwise; `lang: null` leaves the organisation's
+ *  default (Swedish). */
+async function newPage(vp, { lang = "en", ...opts } = {}) {
   const context = await browser.newContext({ ...vp, viewport: vp.viewport, ...opts });
+  if (lang) {
+    await context.addCookies(["demo", "other", "closed"].map((slug) =>
+      ({ name: "samtal_lang", value: lang, url: tenantUrl(slug) })));
+  }
   const page = await context.newPage();
   const problems = [];
   page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
@@ -131,7 +138,42 @@ async function signIn(page, email, password, { expectOk = true } = {}) {
   await page.keyboard.press("Enter");
   if (expectOk) await page.waitForSelector("#account-link", { timeout: 15000 });
 }
-const ALL_PAGES = ["/", "/sign-in", "/set-password", "/account", "/admin/users", "/admin/logbook"];
+const AXE = readFileSync(join(here, "node_modules/axe-core/axe.min.js"), "utf8");
+/** axe-core's serious and critical findings on the page as it is now (injected through the
+ *  DevTools protocol, which the page's CSP does not govern). */
+async function axeFindings(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
+/** The words a person reads or hears on the page: text nodes, accessible names and the title.
+ *  Left out: what is data, not UI (names, e-mail addresses, times, ids, zone names, the
+ *  technical names beside the words) and anything marked with a language of its own. */
+async function pageWords(page) {
+  return page.evaluate(() => {
+    const data = "script, style, noscript, code, .tech, .brand, #org-name, #account-link, [lang]:not(html), " +
+      "#log-table tbody, #log-user option, #users .row-main strong, #users .row-meta, #sessions .row-main, " +
+      "#sessions .row-meta, #org-time-zone, h1:has(+ #start-role)";
+    const words = document.title.split(" · ");
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      const text = node.textContent.trim();
+      if (/\p{L}{2,}/u.test(text) && !node.parentElement.closest(data)) words.push(text);
+    }
+    for (const el of document.querySelectorAll("[aria-label], [placeholder], [data-label]")) {
+      if (el.closest(data)) continue;
+      for (const a of ["aria-label", "data-label"]) if (el.getAttribute(a)) words.push(el.getAttribute(a));
+    }
+    return words;
+  });
+}
+// Words that are the same in Swedish and English.
+const SAME_IN_BOTH = new Set(["Samtal", "Start", "Organisation"]);
+const ALL_PAGES = ["/", "/sign-in", "/set-password", "/account", "/admin/users", "/admin/logbook", "/admin/organisation"];
 // Pages show times in the organisation's zone (Europe/Stockholm by default), zone named.
 const ISO_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (CET|CEST)/;
 
@@ -367,15 +409,99 @@ for (const vp of VIEWPORTS) {
     });
   }
 
+  if (demo.admin) {
+    await check(`${vp.name}: Swedish by default, English by a plain form that survives reloads; nothing untranslated; axe finds nothing serious`, async () => {
+      const { context, page, problems } = await newPage(vp, { lang: null });
+      await signIn(page, demo.admin.email, demo.admin.password);
+      const pages = [...ALL_PAGES, "/no/such/page"];
+      const seen = { sv: {}, en: {} };
+      const findings = [];
+      for (const lang of ["sv", "en"]) {
+        if (lang === "en") {
+          await page.goto(base + "/admin/logbook?page=0");
+          await Promise.all([page.waitForURL(/\/admin\/logbook\?page=0$/), page.click("#lang-en")]);
+          assert(await page.getAttribute("html", "lang") === "en", "the switch did not take");
+          assert(await page.getAttribute("#lang-en", "aria-pressed") === "true", "English is not shown as chosen");
+        }
+        for (const path of pages) {
+          await page.goto(base + path);
+          await page.waitForSelector('.app[data-hydrated="true"]');
+          assert(await page.getAttribute("html", "lang") === lang, `${path}: html lang is not ${lang}`);
+          seen[lang][path] = await pageWords(page);
+          for (const f of await axeFindings(page)) findings.push(`${lang} ${path}: ${f}`);
+        }
+      }
+      assert(seen.sv["/sign-in"].includes("Logga in") && seen.en["/sign-in"].includes("Sign in"), "the sign-in page in both");
+      const untranslated = [];
+      for (const path of pages) {
+        const en = new Set(seen.en[path]);
+        for (const w of seen.sv[path]) if (en.has(w) && !SAME_IN_BOTH.has(w)) untranslated.push(`${path}: “${w}”`);
+      }
+      assert(untranslated.length === 0, `untranslated: ${[...new Set(untranslated)].join("; ")}`);
+      assert(findings.length === 0, findings.join("\n"));
+      // The language lives in this context's cookie only, so nothing to undo. The 404 page's own
+      // status is the one failed load expected.
+      const unexpected = problems.filter((p) => !p.includes("status of 404"));
+      assert(unexpected.length === 0 && problems.length <= 2, problems.join("; "));
+      await context.close();
+    });
+
+    await check(`${vp.name}: the main navigation holds the role's own places, thumb-sized; a phone has it at the bottom`, async () => {
+      const navOf = async (who) => {
+        const { context, page } = await newPage(vp);
+        await signIn(page, demo[who].email, demo[who].password);
+        await page.goto(base + "/account");
+        const links = await page.$$eval(".main-nav a", (as) => as.map((a) => {
+          const r = a.getBoundingClientRect();
+          return { href: a.getAttribute("href"), h: r.height, w: r.width, bottom: r.bottom, current: a.getAttribute("aria-current") };
+        }));
+        const height = page.viewportSize().height;
+        await page.screenshot({ path: join(shots, `nav-${who}-${vp.name}.png`) });
+        await context.close();
+        return { links, height };
+      };
+      const admin = await navOf("admin");
+      assert(["/", "/admin/users", "/admin/logbook", "/admin/organisation"].every((h) => admin.links.some((l) => l.href === h)), JSON.stringify(admin.links));
+      const employee = await navOf("employee");
+      assert(!employee.links.some((l) => l.href.startsWith("/admin")), "an employee is shown admin places");
+      assert(employee.links.some((l) => l.href === "/account" && l.current === "page"), "the current page is not marked");
+      for (const l of [...admin.links, ...employee.links]) assert(l.h >= 44 && l.w >= 44, `tap target ${l.w}×${l.h}`);
+      if (vp.viewport.width < 768) {
+        assert(admin.links.every((l) => Math.abs(l.bottom - admin.height) < 2), "the phone's navigation is not at the bottom edge");
+      }
+    });
+
+    await check(`${vp.name}: an admin sets the organisation's default language and time zone without JavaScript`, async () => {
+      const { context, page } = await newPage(vp, { lang: null, javaScriptEnabled: false });
+      await page.goto(base + "/sign-in");
+      await page.fill("#email", demo.admin.email);
+      await page.fill("#password", demo.admin.password);
+      await Promise.all([page.waitForURL(base + "/"), page.click("form.card button[type=submit]")]);
+      await page.goto(base + "/admin/organisation");
+      assert(await page.inputValue("#org-time-zone") === "Europe/Stockholm", "default zone");
+      await page.selectOption("#org-language", "en");
+      await Promise.all([page.waitForURL(/done=settings/), page.click("#org-save")]);
+      assert(await page.getAttribute("html", "lang") === "en", "the organisation's default did not change");
+      assert((await page.textContent("#notice")).includes("Settings saved"), "settings notice");
+      await page.selectOption("#org-language", "sv");
+      await Promise.all([page.waitForURL(/done=settings/), page.click("#org-save")]);
+      assert(await page.getAttribute("html", "lang") === "sv", "back to Swedish");
+      await context.close();
+    });
+  }
+
   await check(`${vp.name}: unknown and disabled organisations get 404 and 403 pages`, async () => {
     const { context, page } = await newPage(vp);
     let res = await page.goto(tenantUrl("nobody") + "/");
     assert(res.status() === 404, `unknown: ${res.status()}`);
-    assert((await page.textContent("h1")).includes("No organisation"), "unknown page");
+    // Before an organisation is known there is no default language: both, Swedish first.
+    assert((await page.textContent("h1")).includes("Ingen organisation"), "unknown page in Swedish");
+    assert((await page.textContent('[lang="en"] h2')).includes("No organisation"), "unknown page in English");
     await noHorizontalScroll(page);
     res = await page.goto(tenantUrl("closed") + "/");
     assert(res.status() === 403, `disabled: ${res.status()}`);
-    assert((await page.textContent("h1")).includes("disabled"), "disabled page");
+    assert((await page.textContent("h1")).includes("avstängt"), "disabled page");
+    assert((await page.textContent('[lang="en"] h2')).includes("disabled"), "disabled page in English");
     assert(!(await page.content()).includes("Closed AB"), "disabled page leaks the name");
     await noHorizontalScroll(page);
     await page.screenshot({ path: join(shots, `403-${vp.name}.png`) });

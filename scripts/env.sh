@@ -21,4 +21,4 @@ else
 fi
 # Smaller hydrate bundle: no file/line strings in panics, shallow Debug output (browser only).
 # erase_components must match the server's (.cargo/config.toml), which this variable overrides.
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none -Zfmt-debug=shallow --cfg erase_components"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none -Zfmt-debug=none --cfg erase_components"

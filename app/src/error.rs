@@ -1,45 +1,105 @@
 //! The error type every server function returns. It crosses the wire as JSON, so the browser gets
-//! the same typed value the server produced; its `Display` is the plain sentence the UI shows.
+//! the same typed value the server produced; [`AppError::message`] is the plain sentence the UI
+//! shows, in the page's language.
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+use crate::model::lang::Lang;
+
+/// On the wire it is one short string, the same codes a plain form's redirect carries (plus the
+/// number a sentence needs): a derived enum encoding cost the browser bundle kilobytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "WireError", from = "WireError")]
 pub enum AppError {
     /// Something failed on the server; details are in the server log under the request id, never
     /// in the response.
-    #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
     /// The browser could not reach the server or could not read its answer.
-    #[error("Could not reach Samtal. Check your connection and try again.")]
     Unreachable,
     /// The request itself was malformed (bad arguments, wrong encoding).
-    #[error("The request could not be understood. Reload the page and try again.")]
     BadRequest,
-    #[error("Please sign in to continue.")]
     NotSignedIn,
-    #[error("You do not have access to this.")]
     Forbidden,
     /// The same words for an unknown account, a disabled one and a wrong password.
-    #[error("E-mail or password is wrong.")]
     InvalidCredentials,
-    #[error("Too many attempts. Wait {seconds} seconds and try again.")]
-    Throttled { seconds: u64 },
+    Throttled {
+        seconds: u64,
+    },
     /// The server is too busy for this right now (nothing was done); it answers at once.
-    #[error("Samtal is busy right now. Nothing was changed; try again in {seconds} seconds.")]
-    Busy { seconds: u64 },
-    /// A problem with what the person typed, in words written for them (never internal text).
-    #[error("{0}")]
-    Invalid(String),
-    #[error("This link is invalid, already used or expired. Ask your HR administrator for a new one.")]
+    Busy {
+        seconds: u64,
+    },
+    /// Something the person typed that they can fix. A typed reason, never text: the browser
+    /// says it in the page's language, and a plain form's redirect can carry it as a code.
+    Invalid(Problem),
     BadLink,
-    #[error("The organisation must keep at least one active admin. Make someone else admin first.")]
     LastAdmin,
 }
 
+/// What is wrong with what a person entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    PasswordsDiffer,
+    CurrentPasswordWrong,
+    PasswordTooShort {
+        min: u32,
+    },
+    PasswordTooLong {
+        max: u32,
+    },
+    PasswordWeak(WeakBecause),
+    PasswordPersonal,
+    PasswordReused,
+    MinPasswordLen,
+    BadDate,
+    UnknownAction,
+    OwnAccount,
+    NoSuchAccount,
+    DuplicateEmail,
+    InvalidEmail,
+    InvalidName,
+    TooManyEvents {
+        max: u32,
+    },
+    BadLanguage,
+    BadTimeZone,
+    OrgName,
+    /// Whatever it was, after a plain form post whose details did not come back.
+    CheckForm,
+}
+
+/// Why a password is easy to guess (zxcvbn's warnings, grouped into what a person can act on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeakBecause {
+    Common,
+    Pattern,
+    Dates,
+    Words,
+    Unsaid,
+}
+
 impl AppError {
+    /// The sentence a person reads, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let w = crate::i18n::words(lang).errors;
+        match self {
+            AppError::Internal => w.internal.into(),
+            AppError::Unreachable => w.unreachable.into(),
+            AppError::BadRequest => w.bad_request.into(),
+            AppError::NotSignedIn => w.not_signed_in.into(),
+            AppError::Forbidden => w.forbidden.into(),
+            AppError::InvalidCredentials => w.credentials.into(),
+            AppError::Throttled { seconds } => (w.throttled)(*seconds),
+            AppError::Busy { seconds } => (w.busy)(*seconds),
+            AppError::Invalid(p) => p.message(lang),
+            AppError::BadLink => w.bad_link.into(),
+            AppError::LastAdmin => w.last_admin.into(),
+        }
+    }
+
     /// The HTTP status this error is answered with (one mapping for every server function).
     pub fn status(&self) -> u16 {
         match self {
@@ -52,9 +112,7 @@ impl AppError {
             AppError::Busy { .. } => 503,
         }
     }
-}
 
-impl AppError {
     /// Seconds for a `Retry-After` header, where the answer has one.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
@@ -64,9 +122,127 @@ impl AppError {
     }
 }
 
-/// What `Invalid` says after a plain form post, where its own words cannot travel: a query
-/// string carries codes only, never text a link could make a page say.
-pub const INVALID_AFTER_FORM: &str = "That did not work. Check what you entered and try again.";
+impl Problem {
+    pub fn message(&self, lang: Lang) -> String {
+        let w = crate::i18n::words(lang).errors;
+        match self {
+            Problem::PasswordsDiffer => w.passwords_differ.into(),
+            Problem::CurrentPasswordWrong => w.current_password_wrong.into(),
+            Problem::PasswordTooShort { min } => (w.password_too_short)(*min),
+            Problem::PasswordTooLong { max } => (w.password_too_long)(*max),
+            Problem::PasswordWeak(why) => {
+                let because = match why {
+                    WeakBecause::Common => w.weak_common,
+                    WeakBecause::Pattern => w.weak_pattern,
+                    WeakBecause::Dates => w.weak_dates,
+                    WeakBecause::Words => w.weak_words,
+                    WeakBecause::Unsaid => return w.password_weak.into(),
+                };
+                format!("{} {because}", w.password_weak)
+            }
+            Problem::PasswordPersonal => w.password_personal.into(),
+            Problem::PasswordReused => w.password_reused.into(),
+            Problem::MinPasswordLen => w.min_password_len.into(),
+            Problem::BadDate => w.bad_date.into(),
+            Problem::UnknownAction => w.unknown_action.into(),
+            Problem::OwnAccount => w.own_account.into(),
+            Problem::NoSuchAccount => w.no_such_account.into(),
+            Problem::DuplicateEmail => w.duplicate_email.into(),
+            Problem::InvalidEmail => w.invalid_email.into(),
+            Problem::InvalidName => w.invalid_name.into(),
+            Problem::TooManyEvents { max } => (w.too_many_events)(*max),
+            Problem::BadLanguage => w.bad_language.into(),
+            Problem::BadTimeZone => w.bad_time_zone.into(),
+            Problem::OrgName => w.org_name.into(),
+            Problem::CheckForm => w.check_form.into(),
+        }
+    }
+
+    /// The code a plain form's redirect carries; numbers stay behind (the sentence then leaves
+    /// them out rather than trust a number from an address).
+    fn code(&self) -> &'static str {
+        match self {
+            Problem::PasswordsDiffer => "passwords_differ",
+            Problem::CurrentPasswordWrong => "current_password",
+            Problem::PasswordTooShort { .. } => "too_short",
+            Problem::PasswordTooLong { .. } => "too_long",
+            Problem::PasswordWeak(_) => "weak",
+            Problem::PasswordPersonal => "personal",
+            Problem::PasswordReused => "reused",
+            Problem::MinPasswordLen => "min_len",
+            Problem::BadDate => "date",
+            Problem::UnknownAction => "action",
+            Problem::OwnAccount => "own_account",
+            Problem::NoSuchAccount => "no_account",
+            Problem::DuplicateEmail => "duplicate_email",
+            Problem::InvalidEmail => "email",
+            Problem::InvalidName => "name",
+            Problem::TooManyEvents { .. } => "too_many",
+            Problem::BadLanguage => "language",
+            Problem::BadTimeZone => "time_zone",
+            Problem::OrgName => "org_name",
+            Problem::CheckForm => "check",
+        }
+    }
+
+    /// The number a sentence needs (a length, a count), for the wire form only.
+    fn number(&self) -> Option<u32> {
+        match self {
+            Problem::PasswordTooShort { min } => Some(*min),
+            Problem::PasswordTooLong { max } => Some(*max),
+            Problem::TooManyEvents { max } => Some(*max),
+            _ => None,
+        }
+    }
+
+    /// From a server's answer, which may carry the number and the reason a password is weak.
+    fn from_wire(code: &str, n: Option<u32>, weak: Option<&str>) -> Self {
+        match (code, n) {
+            ("too_short", Some(min)) => Problem::PasswordTooShort { min },
+            ("too_long", Some(max)) => Problem::PasswordTooLong { max },
+            ("too_many", Some(max)) => Problem::TooManyEvents { max },
+            ("weak", _) => Problem::PasswordWeak(match weak {
+                Some("common") => WeakBecause::Common,
+                Some("pattern") => WeakBecause::Pattern,
+                Some("dates") => WeakBecause::Dates,
+                Some("words") => WeakBecause::Words,
+                _ => WeakBecause::Unsaid,
+            }),
+            _ => Self::from_code(code),
+        }
+    }
+
+    fn from_code(code: &str) -> Self {
+        match code {
+            "passwords_differ" => Problem::PasswordsDiffer,
+            "current_password" => Problem::CurrentPasswordWrong,
+            "weak" => Problem::PasswordWeak(WeakBecause::Unsaid),
+            "personal" => Problem::PasswordPersonal,
+            "reused" => Problem::PasswordReused,
+            "min_len" => Problem::MinPasswordLen,
+            "date" => Problem::BadDate,
+            "action" => Problem::UnknownAction,
+            "own_account" => Problem::OwnAccount,
+            "no_account" => Problem::NoSuchAccount,
+            "duplicate_email" => Problem::DuplicateEmail,
+            "email" => Problem::InvalidEmail,
+            "name" => Problem::InvalidName,
+            "language" => Problem::BadLanguage,
+            "time_zone" => Problem::BadTimeZone,
+            "org_name" => Problem::OrgName,
+            // A length or a count would be a number from the address: the general sentence.
+            _ => Problem::CheckForm,
+        }
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for AppError {}
 
 impl AppError {
     /// This error as a query string for the redirect that answers a plain form post.
@@ -79,7 +255,7 @@ impl AppError {
             AppError::InvalidCredentials => "credentials",
             AppError::Throttled { seconds } => return format!("error=throttled&wait={seconds}"),
             AppError::Busy { seconds } => return format!("error=busy&wait={seconds}"),
-            AppError::Invalid(_) => "invalid",
+            AppError::Invalid(p) => return format!("error=invalid&why={}", p.code()),
             AppError::BadLink => "bad_link",
             AppError::LastAdmin => "last_admin",
         };
@@ -87,7 +263,7 @@ impl AppError {
     }
 
     /// The error a redirect's query names; `None` for anything not one of ours.
-    pub fn from_query(code: &str, wait: Option<&str>) -> Option<Self> {
+    pub fn from_query(code: &str, wait: Option<&str>, why: Option<&str>) -> Option<Self> {
         let wait = || wait.and_then(|w| w.parse::<u64>().ok()).map(|s| s.min(3600));
         Some(match code {
             "internal" => AppError::Internal,
@@ -97,11 +273,50 @@ impl AppError {
             "credentials" => AppError::InvalidCredentials,
             "throttled" => AppError::Throttled { seconds: wait()? },
             "busy" => AppError::Busy { seconds: wait()? },
-            "invalid" => AppError::Invalid(INVALID_AFTER_FORM.into()),
+            "invalid" => AppError::Invalid(Problem::from_code(why.unwrap_or_default())),
             "bad_link" => AppError::BadLink,
             "last_admin" => AppError::LastAdmin,
             _ => return None,
         })
+    }
+}
+
+/// [`AppError`] as it crosses the wire: `error=invalid&why=too_short&n=14`.
+#[derive(Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct WireError(String);
+
+impl From<AppError> for WireError {
+    fn from(e: AppError) -> Self {
+        let mut s = e.to_query();
+        if let AppError::Invalid(p) = &e {
+            if let Some(n) = p.number() {
+                s.push_str(&format!("&n={n}"));
+            }
+            if let Problem::PasswordWeak(w) = p {
+                let why = match w {
+                    WeakBecause::Common => "common",
+                    WeakBecause::Pattern => "pattern",
+                    WeakBecause::Dates => "dates",
+                    WeakBecause::Words => "words",
+                    WeakBecause::Unsaid => "unsaid",
+                };
+                s.push_str(&format!("&weak={why}"));
+            }
+        }
+        WireError(s)
+    }
+}
+
+impl From<WireError> for AppError {
+    fn from(w: WireError) -> Self {
+        let param = |k: &str| w.0.split('&').find_map(|kv| kv.strip_prefix(k).and_then(|r| r.strip_prefix('=')));
+        let Some(code) = param("error") else { return AppError::Internal };
+        if code == "invalid" {
+            let n = param("n").and_then(|n| n.parse().ok());
+            return AppError::Invalid(Problem::from_wire(param("why").unwrap_or_default(), n, param("weak")));
+        }
+        AppError::from_query(code, param("wait"), None).unwrap_or(AppError::Internal)
     }
 }
 
@@ -132,18 +347,59 @@ mod tests {
             AppError::BadLink,
             AppError::LastAdmin,
             AppError::NotSignedIn,
+            AppError::Invalid(Problem::PasswordsDiffer),
+            AppError::Invalid(Problem::OwnAccount),
         ] {
             let q = e.to_query();
-            let code = q.strip_prefix("error=").and_then(|r| r.split('&').next()).expect("code");
-            let wait = q.split("&wait=").nth(1);
-            assert_eq!(AppError::from_query(code, wait), Some(e.clone()), "{q}");
+            let param = |k: &str| q.split('&').find_map(|kv| kv.strip_prefix(k).and_then(|r| r.strip_prefix('=')));
+            let code = param("error").expect("code");
+            assert_eq!(AppError::from_query(code, param("wait"), param("why")), Some(e.clone()), "{q}");
         }
-        // Free text never travels; a made-up code or wait shows nothing (or a bounded wait).
-        assert_eq!(AppError::Invalid("Your boss says hi".into()).to_query(), "error=invalid");
-        assert_eq!(AppError::from_query("invalid", None), Some(AppError::Invalid(INVALID_AFTER_FORM.into())));
-        assert_eq!(AppError::from_query("<script>", None), None);
-        assert_eq!(AppError::from_query("throttled", Some("soon")), None);
-        assert_eq!(AppError::from_query("throttled", Some("99999999")), Some(AppError::Throttled { seconds: 3600 }));
+        // Numbers never come back from an address; a made-up code or wait shows nothing (or a
+        // bounded wait).
+        let short = AppError::Invalid(Problem::PasswordTooShort { min: 14 });
+        assert_eq!(short.to_query(), "error=invalid&why=too_short");
+        assert_eq!(
+            AppError::from_query("invalid", None, Some("too_short")),
+            Some(AppError::Invalid(Problem::CheckForm))
+        );
+        assert_eq!(
+            AppError::from_query("invalid", None, Some("<script>")),
+            Some(AppError::Invalid(Problem::CheckForm))
+        );
+        assert_eq!(AppError::from_query("<script>", None, None), None);
+        assert_eq!(AppError::from_query("throttled", Some("soon"), None), None);
+        assert_eq!(
+            AppError::from_query("throttled", Some("99999999"), None),
+            Some(AppError::Throttled { seconds: 3600 })
+        );
+    }
+
+    #[test]
+    fn every_error_reads_in_both_languages_and_differently() {
+        let all = [
+            AppError::Internal,
+            AppError::Unreachable,
+            AppError::BadRequest,
+            AppError::NotSignedIn,
+            AppError::Forbidden,
+            AppError::InvalidCredentials,
+            AppError::Throttled { seconds: 5 },
+            AppError::Busy { seconds: 5 },
+            AppError::BadLink,
+            AppError::LastAdmin,
+            AppError::Invalid(Problem::PasswordTooShort { min: 14 }),
+            AppError::Invalid(Problem::PasswordWeak(WeakBecause::Dates)),
+            AppError::Invalid(Problem::TooManyEvents { max: 100_000 }),
+            AppError::Invalid(Problem::CheckForm),
+        ];
+        for e in all {
+            let (sv, en) = (e.message(Lang::Sv), e.message(Lang::En));
+            assert!(!sv.is_empty() && !en.is_empty());
+            assert_ne!(sv, en, "{e:?} is not translated");
+        }
+        assert!(AppError::Throttled { seconds: 42 }.message(Lang::Sv).contains("42"));
+        assert!(AppError::Invalid(Problem::PasswordTooShort { min: 14 }).message(Lang::En).contains("14"));
     }
 
     #[test]
@@ -168,7 +424,7 @@ mod tests {
     #[test]
     fn only_internal_faults_are_500() {
         assert_eq!(AppError::Internal.status(), 500);
-        assert_eq!(AppError::Invalid("x".into()).status(), 400);
+        assert_eq!(AppError::Invalid(Problem::BadDate).status(), 400);
         assert_eq!(AppError::BadLink.status(), 400);
         assert_eq!(AppError::Forbidden.status(), 403);
         assert_eq!(AppError::Throttled { seconds: 2 }.status(), 429);
@@ -178,7 +434,18 @@ mod tests {
 
     #[test]
     fn round_trips_as_json() {
-        let bytes = AppError::BadRequest.ser();
-        assert_eq!(AppError::de(bytes), AppError::BadRequest);
+        for e in [
+            AppError::BadRequest,
+            AppError::Busy { seconds: 3 },
+            AppError::Invalid(Problem::PasswordTooShort { min: 24 }),
+            AppError::Invalid(Problem::TooManyEvents { max: 100_000 }),
+            AppError::Invalid(Problem::PasswordWeak(WeakBecause::Dates)),
+            AppError::Invalid(Problem::BadTimeZone),
+        ] {
+            let bytes = e.ser();
+            assert_eq!(AppError::de(bytes), e);
+        }
+        assert_eq!(AppError::de(r#""error=nonsense""#.into()), AppError::Internal);
+        assert_eq!(AppError::de("{}".into()), AppError::Internal);
     }
 }

@@ -7,6 +7,7 @@ pub mod components;
 #[cfg(feature = "ssr")]
 pub mod core;
 pub mod error;
+pub mod i18n;
 pub mod model;
 pub mod pages;
 
@@ -20,7 +21,7 @@ use leptos_router::{
 use crate::components::layout::Layout;
 use crate::pages::{
     account::AccountPage,
-    admin::{logbook::LogbookPage, users::UsersPage},
+    admin::{logbook::LogbookPage, organisation::OrganisationPage, users::UsersPage},
     home::HomePage,
     not_found::NotFound,
     set_password::SetPasswordPage,
@@ -48,7 +49,7 @@ pub fn hydrate() {
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=crate::i18n::use_lang().code()>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -84,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/users") view=UsersPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/logbook") view=LogbookPage ssr=SsrMode::InOrder />
+                    <Route path=path!("admin/organisation") view=OrganisationPage ssr=SsrMode::InOrder />
                 </Routes>
             </Layout>
         </Router>

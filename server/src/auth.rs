@@ -106,12 +106,7 @@ pub async fn same_origin(state: AppState, req: Request, next: Next) -> Response 
         }
     }
     tracing::warn!(path = %req.uri().path(), "cross-site or origin-less write refused");
-    error_page::html(
-        StatusCode::FORBIDDEN,
-        "Request refused",
-        "This request did not come from a Samtal page, so it was refused and nothing was changed. \
-         Reload the page and try again.",
-    )
+    error_page::html(StatusCode::FORBIDDEN, |t| error_page::pair(t.refused))
 }
 
 /// Sessions through tower-sessions, with a store over the resolved tenant's own table (built for

@@ -116,7 +116,7 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
                 // Without a tenant (bundle paths) a missing file is a plain 404: the app, which
                 // needs a tenant, is not rendered for it.
                 if req.extensions().get::<Tenant>().is_none() && !is_site_file(&s.leptos.site_root, uri.path()).await {
-                    return error_page::html(StatusCode::NOT_FOUND, "Not found", "There is no file at this address.");
+                    return error_page::html(StatusCode::NOT_FOUND, |t| error_page::pair(t.no_file));
                 }
                 files(uri, State(s), req).await
             }

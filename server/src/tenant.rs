@@ -33,27 +33,13 @@ pub async fn resolve(tenancy: Arc<Tenancy>, mut req: Request, next: Next) -> Res
 
 pub fn page(e: &ResolveError) -> Response {
     match e {
-        ResolveError::MissingHost | ResolveError::MalformedHost => error_page::html(
-            StatusCode::BAD_REQUEST,
-            "Bad address",
-            "The request did not say which address it was for. Check the link and try again.",
-        ),
-        ResolveError::UnknownTenant => error_page::html(
-            StatusCode::NOT_FOUND,
-            "No organisation at this address",
-            "There is no Samtal organisation at this address. Check the link you were given \
-             by your HR department.",
-        ),
-        ResolveError::Disabled => error_page::html(
-            StatusCode::FORBIDDEN,
-            "This organisation's account is disabled",
-            "Samtal is turned off for this organisation. Your HR department can tell you more.",
-        ),
-        ResolveError::Unavailable => error_page::html(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Temporarily unavailable",
-            "Samtal cannot reach this organisation's data right now. Nothing was lost. Please \
-             try again in a few minutes.",
-        ),
+        ResolveError::MissingHost | ResolveError::MalformedHost => {
+            error_page::html(StatusCode::BAD_REQUEST, |t| error_page::pair(t.bad_address))
+        }
+        ResolveError::UnknownTenant => error_page::html(StatusCode::NOT_FOUND, |t| error_page::pair(t.unknown_tenant)),
+        ResolveError::Disabled => error_page::html(StatusCode::FORBIDDEN, |t| error_page::pair(t.disabled)),
+        ResolveError::Unavailable => {
+            error_page::html(StatusCode::SERVICE_UNAVAILABLE, |t| error_page::pair(t.unavailable))
+        }
     }
 }

@@ -60,6 +60,20 @@ struct Res {
 }
 
 impl Fx {
+    /// GETs a page with exactly this `Cookie` header; the status and the HTML.
+    async fn page(&self, path: &str, cookies: &str) -> (StatusCode, String) {
+        let mut req =
+            Request::builder().uri(path).header(header::HOST, "acme.localhost").header(header::ACCEPT, "text/html");
+        if !cookies.is_empty() {
+            req = req.header(header::COOKIE, cookies);
+        }
+        let config = HttpConfig { site_root: self.site.path().to_path_buf(), ..HttpConfig::default() };
+        let res = router(&config, self.state.clone()).oneshot(req.body(Body::empty()).expect("req")).await.expect("ok");
+        let status = res.status();
+        let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes()).into_owned();
+        (status, body)
+    }
+
     /// POSTs a server function as a browser on `host` would (same Origin), with a cookie.
     async fn call(&self, host: &str, path: &str, form: &str, cookie: Option<&str>, origin: Option<&str>) -> Res {
         let default_origin = format!("http://{host}");
@@ -153,6 +167,7 @@ on_both_backends!(
     an_admin_signs_another_account_out_everywhere,
     a_dead_or_forged_cookie_is_cleared_in_full_and_only_its_hash_is_stored,
     plain_form_posts_are_answered_with_redirects_that_carry_codes_only,
+    the_language_is_the_persons_choice_else_the_organisations,
 );
 
 /// A browser without scripts posts the form itself and asks for HTML: every answer is a
@@ -179,14 +194,20 @@ async fn plain_form_posts_are_answered_with_redirects_that_carry_codes_only(b: B
     assert_eq!(users::by_id(&f.acme, &emp.id).await.expect("q").expect("emp").role, Role::Manager);
     let admin = users::by_email(&f.acme, "admin@x.se").await.expect("q").expect("admin");
     let own = post("/api/admin/change_role", format!("user_id={}&role=employee", admin.id), Some(cookie.clone())).await;
-    assert_eq!((own.status, own.location.as_deref()), (StatusCode::FOUND, Some("/admin/users?error=invalid")));
+    assert_eq!(
+        (own.status, own.location.as_deref()),
+        (StatusCode::FOUND, Some("/admin/users?error=invalid&why=own_account"))
+    );
     let res = post(
         "/api/auth/change_password",
         format!("current={}&new_password=one+long+new+phrase&repeat=another+one", PW.replace(' ', "+")),
         Some(cookie.clone()),
     )
     .await;
-    assert_eq!((res.status, res.location.as_deref()), (StatusCode::FOUND, Some("/account?error=invalid")));
+    assert_eq!(
+        (res.status, res.location.as_deref()),
+        (StatusCode::FOUND, Some("/account?error=invalid&why=passwords_differ"))
+    );
     // A post whose arguments cannot even be read fails before the server function runs; it
     // still comes back to its page with the code, not silently (Leptos would send it back to
     // the Referer as if nothing went wrong), and a foreign Referer never leaves our site.
@@ -552,7 +573,7 @@ async fn admins_raise_the_minimum_password_length_for_their_organisation_only(b:
             None,
         )
         .await;
-    assert!(res.body.contains("at least 24"), "{}", res.body);
+    assert!(res.body.contains("why=too_short&n=24"), "{}", res.body);
     let beta = f.env.tenancy.open_active(&Slug::parse("beta").expect("slug")).await.expect("beta");
     assert_eq!(app::core::organisation::min_password_len(&beta).await.expect("policy"), 12);
     let log = logbook::list(&f.acme, &Filter::default()).await.expect("log");
@@ -568,7 +589,7 @@ async fn reset_links_work_once_and_replace_earlier_ones(b: Backend) {
     let admin_id = users::by_email(&f.acme, "admin@x.se").await.expect("q").expect("admin").id;
     let own =
         f.call("acme.localhost", "/api/admin/reset_link", &format!("user_id={admin_id}"), Some(&admin), None).await;
-    assert!(own.body.contains("Invalid"), "an admin reset their own password by link: {}", own.body);
+    assert!(own.body.contains("error=invalid"), "an admin reset their own password by link: {}", own.body);
     let link = |res: Res| -> String {
         let issued: app::model::auth::LinkIssued = serde_json::from_str(&res.body).expect("link");
         let path = issued.path.expect("a link to hand over");
@@ -686,7 +707,7 @@ async fn employees_get_403_from_admin_functions_and_nothing_changes(b: Backend) 
     ] {
         let res = f.call("acme.localhost", path, &form, Some(&emp), None).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{path}: {}", res.body);
-        assert!(res.body.contains("Forbidden"), "{path}: {}", res.body);
+        assert!(res.body.contains("error=forbidden"), "{path}: {}", res.body);
     }
     assert_eq!(users::list(&f.acme).await.expect("list"), before, "an employee changed accounts");
     assert_eq!(
@@ -747,7 +768,7 @@ async fn invite_link_sets_a_password_once(b: Backend) {
     let weak = f
         .call("acme.localhost", "/api/auth/set_password", &format!("token={token}&password=password1234"), None, None)
         .await;
-    assert!(weak.body.contains("too easy to guess"), "{}", weak.body);
+    assert!(weak.body.contains("why=weak"), "{}", weak.body);
     assert_eq!(weak.status, StatusCode::BAD_REQUEST, "a refused password is the person's error, not a fault");
     let set = f
         .call(
@@ -822,7 +843,7 @@ async fn admins_page_and_export_the_logbook_and_employees_cannot(b: Backend) {
             None,
         )
         .await;
-    assert!(bad.body.contains("Invalid"), "{}", bad.body);
+    assert!(bad.body.contains("error=invalid"), "{}", bad.body);
     let today = app::model::format::iso_date(app::core::clock::now_ms() / 1000);
     let csv = f
         .call(
@@ -839,5 +860,60 @@ async fn admins_page_and_export_the_logbook_and_employees_cannot(b: Backend) {
     assert!(!text.contains("x.se"), "e-mail addresses in the logbook export: {text}");
     let log = logbook::list(&f.acme, &Filter::default()).await.expect("log");
     assert!(log.iter().any(|e| e.action == "logbook.exported"), "the export was not logged");
+    f.env.cleanup().await;
+}
+
+/// Swedish by default; a person's pick travels in a cookie (set by a plain form, no script), and
+/// an admin can make English the organisation's default. Bad values change nothing.
+async fn the_language_is_the_persons_choice_else_the_organisations(b: Backend) {
+    let f = fx(b).await;
+    let (_, sv) = f.page("/sign-in", "").await;
+    assert!(sv.contains(r#"<html lang="sv""#) && sv.contains("Logga in"), "{sv}");
+    let html = [("origin", "http://acme.localhost"), ("accept", "text/html")];
+    let set = |form: &'static str| {
+        let f = &f;
+        async move {
+            f.post(&HttpConfig::default(), None, "acme.localhost", "/api/preferences/set_language", form, None, &html)
+                .await
+        }
+    };
+    let en = set("lang=en&back=%2Fsign-in%3Fnext%3D%252Faccount").await;
+    assert_eq!((en.status, en.location.as_deref()), (StatusCode::FOUND, Some("/sign-in?next=%2Faccount")));
+    let cookie = en.set_cookie.iter().find(|c| c.starts_with("samtal_lang=en;")).expect("a language cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    let (_, page) = f.page("/sign-in", "samtal_lang=en").await;
+    assert!(page.contains(r#"<html lang="en""#) && page.contains("Forgot your password"), "{page}");
+    // Only our own pages to go back to, and only our languages.
+    let away = set("lang=sv&back=%2F%2Fevil.example").await;
+    assert_eq!(away.location.as_deref(), Some("/"));
+    let bad = set("lang=de&back=%2Faccount").await;
+    assert_eq!(bad.location.as_deref(), Some("/account?error=invalid&why=language"));
+    assert!(bad.set_cookie.iter().all(|c| !c.starts_with("samtal_lang=")));
+    let (_, forged) = f.page("/sign-in", "samtal_lang=<script>").await;
+    assert!(forged.contains(r#"<html lang="sv""#) && !forged.contains("<script>"));
+
+    // The organisation's default: admins only, a known zone only, logged.
+    let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("admin");
+    let emp = f.sign_in("acme.localhost", "emp@x.se", PW).await.cookie.expect("emp");
+    let settings = "/api/admin/set_organisation_settings";
+    let denied = f.call("acme.localhost", settings, "language=en&time_zone=Europe%2FLondon", Some(&emp), None).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    let bad_zone = f.call("acme.localhost", settings, "language=en&time_zone=Mars%2FOlympus", Some(&admin), None).await;
+    assert_eq!(bad_zone.status, StatusCode::BAD_REQUEST);
+    assert!(bad_zone.body.contains("why=time_zone"), "{}", bad_zone.body);
+    let profile = app::core::organisation::profile(&f.acme).await.expect("q").expect("row");
+    assert_eq!((profile.language, profile.time_zone.as_str()), (app::model::lang::Lang::Sv, "Europe/Stockholm"));
+    let ok = f.call("acme.localhost", settings, "language=en&time_zone=Europe%2FLondon", Some(&admin), None).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let (_, page) = f.page("/sign-in", "").await;
+    assert!(page.contains(r#"<html lang="en""#), "the organisation's default now");
+    let (_, page) = f.page("/sign-in", "samtal_lang=sv").await;
+    assert!(page.contains(r#"<html lang="sv""#), "a person's own choice wins");
+    let log = logbook::list(&f.acme, &Filter::default()).await.expect("log");
+    assert_eq!(log.iter().filter(|e| e.action == "organisation.settings.changed").count(), 1);
+    // Another organisation keeps its own.
+    let beta = f.env.tenancy.open_active(&Slug::parse("beta").expect("slug")).await.expect("beta");
+    let beta = app::core::organisation::profile(&beta).await.expect("q").expect("row");
+    assert_eq!(beta.language, app::model::lang::Lang::Sv);
     f.env.cleanup().await;
 }

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod organisation;
+pub mod preferences;
 pub mod system;
 
 #[cfg(feature = "ssr")]
@@ -20,7 +21,7 @@ mod server_side {
             state::AppState,
             tenancy::Tenant,
         },
-        error::AppError,
+        error::{AppError, Problem},
     };
 
     /// The tenant this request was resolved to. The middleware has already refused requests
@@ -88,15 +89,15 @@ mod server_side {
     }
 
     /// The account an admin function acts on: it must exist and must not be the admin's own
-    /// (an organisation must not lose its last admin by a slip). `what` names the action.
-    pub async fn other_account(tenant: &Tenant, admin: &User, user_id: &str, what: &str) -> Result<User, AppError> {
+    /// (an organisation must not lose its last admin by a slip).
+    pub async fn other_account(tenant: &Tenant, admin: &User, user_id: &str) -> Result<User, AppError> {
         if admin.id == user_id {
-            return Err(AppError::Invalid(format!("You cannot {what} your own account.")));
+            return Err(AppError::Invalid(Problem::OwnAccount));
         }
         crate::core::auth::users::by_id(tenant, user_id)
             .await
             .map_err(internal)?
-            .ok_or_else(|| AppError::Invalid("There is no such account.".into()))
+            .ok_or(AppError::Invalid(Problem::NoSuchAccount))
     }
 
     /// Issues a one-time link for `user` (earlier unused ones stop working), logs it, and delivers
@@ -135,12 +136,24 @@ mod server_side {
         }
     }
 
-    /// A core error's words as a sentence for the person: capital first letter, full stop.
-    pub fn sentence(e: impl std::fmt::Display) -> AppError {
-        let text = e.to_string();
-        let mut chars = text.chars();
-        let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
-        AppError::Invalid(format!("{first}{}.", chars.as_str().trim_end_matches('.')))
+    /// A password the policy refused, as the person's problem.
+    pub fn password_problem(e: crate::core::auth::password::PolicyError) -> AppError {
+        use crate::core::auth::password::{PolicyError as P, Weakness, MAX_LEN};
+        use crate::error::WeakBecause;
+        let n = |len: usize| u32::try_from(len).unwrap_or(u32::MAX);
+        AppError::Invalid(match e {
+            P::TooShort(min) => Problem::PasswordTooShort { min: n(min) },
+            P::TooLong => Problem::PasswordTooLong { max: n(MAX_LEN) },
+            P::Weak(w) => Problem::PasswordWeak(match w {
+                Weakness::Common => WeakBecause::Common,
+                Weakness::Pattern => WeakBecause::Pattern,
+                Weakness::Dates => WeakBecause::Dates,
+                Weakness::Words => WeakBecause::Words,
+                Weakness::Unsaid => WeakBecause::Unsaid,
+            }),
+            P::Personal => Problem::PasswordPersonal,
+            P::Reused => Problem::PasswordReused,
+        })
     }
 
     /// An admin change that would leave no active admin, in words; anything else is internal.

@@ -4,7 +4,11 @@ use leptos::prelude::*;
 
 use crate::{
     error::AppError,
-    model::auth::{Me, Role},
+    i18n::texts,
+    model::{
+        auth::{Me, Role},
+        lang::Lang,
+    },
 };
 
 /// What every page's frame shows: the organisation's name and who is signed in. The server
@@ -13,6 +17,8 @@ use crate::{
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Frame {
     pub org_name: String,
+    /// The page's language: the person's choice (a cookie), else the organisation's default.
+    pub lang: Lang,
     pub me: Option<Me>,
     /// The organisation's IANA time zone; pages show times in it (`components::time`).
     pub time_zone: String,
@@ -47,11 +53,13 @@ pub fn safe_next(next: Option<String>) -> String {
 /// every server component's data load checks again through `api::require`.
 #[component]
 pub fn Gate(#[prop(optional)] role: Option<Role>, children: ChildrenFn) -> impl IntoView {
-    match use_frame().me {
+    let frame = use_frame();
+    let t = &texts(frame.lang).gate;
+    match frame.me {
         Some(me) if role.is_none_or(|r| me.role >= r) => children().into_any(),
         Some(_) => view! {
-            <h1>"No access"</h1>
-            <p>{AppError::Forbidden.to_string()}</p>
+            <h1>{t.no_access}</h1>
+            <p>{AppError::Forbidden.message(frame.lang)}</p>
         }
         .into_any(),
         None => {
@@ -59,8 +67,8 @@ pub fn Gate(#[prop(optional)] role: Option<Role>, children: ChildrenFn) -> impl 
             let here = leptos_router::hooks::use_location().pathname.get_untracked();
             let href = format!("/sign-in?next={}", crate::model::format::percent_encode(&here));
             view! {
-                <h1>"Sign in"</h1>
-                <p>{AppError::NotSignedIn.to_string()} " " <a href=href id="gate-sign-in">"Go to sign-in"</a></p>
+                <h1>{t.sign_in_title}</h1>
+                <p>{AppError::NotSignedIn.message(frame.lang)} " " <a href=href id="gate-sign-in">{t.go_to_sign_in}</a></p>
             }
             .into_any()
         }

@@ -4,6 +4,11 @@
 //! would put a password in the URL.
 use leptos::{html, prelude::*};
 
+use crate::{
+    error::{AppError, Problem},
+    i18n::{words, Lang},
+};
+
 /// The current text of an input.
 pub fn value_of(input: &NodeRef<html::Input>) -> String {
     input.get().map(|i| i.value()).unwrap_or_default()
@@ -17,20 +22,22 @@ pub fn selected(select: &NodeRef<html::Select>) -> String {
 /// Where a form's outcome is said: errors are announced at once, successes politely.
 #[derive(Clone, Copy)]
 pub struct Outcome {
+    /// The page's language: errors are said in it.
+    pub lang: Lang,
     pub busy: RwSignal<bool>,
     pub error: RwSignal<Option<String>>,
     pub done: RwSignal<Option<String>>,
 }
 
 impl Outcome {
-    pub fn new() -> Self {
-        Self { busy: RwSignal::new(false), error: RwSignal::new(None), done: RwSignal::new(None) }
+    pub fn new(lang: Lang) -> Self {
+        Self { lang, busy: RwSignal::new(false), error: RwSignal::new(None), done: RwSignal::new(None) }
     }
 
     /// Runs `call` in the background, shows its error or `ok`'s message.
     pub fn run<T: 'static, F>(self, call: F, ok: impl FnOnce(T) -> Option<String> + 'static)
     where
-        F: std::future::Future<Output = Result<T, crate::error::AppError>> + 'static,
+        F: std::future::Future<Output = Result<T, AppError>> + 'static,
     {
         self.busy.set(true);
         self.error.set(None);
@@ -38,16 +45,10 @@ impl Outcome {
         leptos::task::spawn_local(async move {
             match call.await {
                 Ok(v) => self.done.set(ok(v)),
-                Err(e) => self.error.set(Some(e.to_string())),
+                Err(e) => self.error.set(Some(e.message(self.lang))),
             }
             self.busy.set(false);
         });
-    }
-}
-
-impl Default for Outcome {
-    fn default() -> Self {
-        Self::new()
     }
 }
 
@@ -66,12 +67,18 @@ pub fn OutcomeText(outcome: Outcome, #[prop(optional)] id: &'static str) -> impl
 /// `name` is the server function's argument the first field posts as; the second posts as
 /// `repeat`, which the server compares when no script did.
 #[component]
-pub fn NewPasswordFields(new: NodeRef<html::Input>, repeat: NodeRef<html::Input>, name: &'static str) -> impl IntoView {
+pub fn NewPasswordFields(
+    new: NodeRef<html::Input>,
+    repeat: NodeRef<html::Input>,
+    name: &'static str,
+    lang: Lang,
+) -> impl IntoView {
+    let w = words(lang);
     view! {
-        <label for="new-password">"New password"</label>
+        <label for="new-password">{w.new_password}</label>
         <input id="new-password" name=name type="password" autocomplete="new-password" required maxlength="128"
             node_ref=new />
-        <label for="repeat-password">"Repeat the new password"</label>
+        <label for="repeat-password">{w.repeat_password}</label>
         <input id="repeat-password" name="repeat" type="password" autocomplete="new-password" required
             maxlength="128" node_ref=repeat />
     }
@@ -81,7 +88,7 @@ pub fn NewPasswordFields(new: NodeRef<html::Input>, repeat: NodeRef<html::Input>
 pub fn new_password(new: &NodeRef<html::Input>, repeat: &NodeRef<html::Input>, outcome: Outcome) -> Option<String> {
     let (n, r) = (value_of(new), value_of(repeat));
     if n != r {
-        outcome.error.set(Some("The two new passwords are not the same.".into()));
+        outcome.error.set(Some(AppError::Invalid(Problem::PasswordsDiffer).message(outcome.lang)));
         return None;
     }
     Some(n)

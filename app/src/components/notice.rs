@@ -4,18 +4,22 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::error::AppError;
+use crate::{
+    error::AppError,
+    i18n::{texts, use_lang, DoneTexts},
+};
 
 /// The sentence for a `done` code.
-pub fn done_text(code: &str) -> Option<&'static str> {
+pub fn done_text(code: &str, t: &'static DoneTexts) -> Option<&'static str> {
     Some(match code {
-        "role" => "Role changed; their sessions ended.",
-        "enabled" => "Account enabled or disabled as asked.",
-        "signed_out_everywhere" => "Signed out everywhere: their sessions ended.",
-        "policy" => "Saved. The rule applies to the next password anyone sets.",
-        "revoked" => "Signed out there.",
-        "password" => "Password changed. Your other sessions are signed out.",
-        "password_set" => "Your password is set. Sign in with it.",
+        "role" => t.role,
+        "enabled" => t.enabled,
+        "signed_out_everywhere" => t.signed_out_everywhere,
+        "policy" => t.policy,
+        "revoked" => t.revoked,
+        "password" => t.password,
+        "password_set" => t.password_set,
+        "settings" => t.settings,
         _ => return None,
     })
 }
@@ -29,11 +33,14 @@ pub fn Notice() -> impl IntoView {
         return ().into_any();
     }
     let q = use_query_map().get_untracked();
-    if let Some(text) = q.get("done").as_deref().and_then(done_text) {
+    let lang = use_lang();
+    if let Some(text) = q.get("done").as_deref().and_then(|c| done_text(c, &texts(lang).done)) {
         return view! { <p class="done" role="status" id="notice">{text}</p> }.into_any();
     }
-    match q.get("error").and_then(|code| AppError::from_query(&code, q.get("wait").as_deref())) {
-        Some(e) => view! { <p class="error" role="alert" id="notice">{e.to_string()}</p> }.into_any(),
+    let error =
+        q.get("error").and_then(|code| AppError::from_query(&code, q.get("wait").as_deref(), q.get("why").as_deref()));
+    match error {
+        Some(e) => view! { <p class="error" role="alert" id="notice">{e.message(lang)}</p> }.into_any(),
         None => ().into_any(),
     }
 }

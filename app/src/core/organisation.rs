@@ -1,6 +1,8 @@
 //! The organisation's profile, stored in the tenant's own database.
 use sqlx::{Any, Transaction};
 
+use crate::model::lang::Lang;
+
 use crate::core::{
     clock::{now_ms, Clock},
     db::DbError,
@@ -14,6 +16,8 @@ pub enum OrganisationError {
     Name,
     #[error("the minimum password length must be 12 to 64 characters")]
     MinPasswordLen,
+    #[error("not a time zone this build knows")]
+    TimeZone,
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]
@@ -38,11 +42,81 @@ pub async fn rename(tenant: &Tenant, actor: Actor, clock: &dyn Clock, name: &str
 /// The organisation's time zone when none is set (and when a stored name is not a zone).
 pub const DEFAULT_TIME_ZONE: &str = "Europe/Stockholm";
 
-/// Name and time zone, in one query: what every page's frame shows.
-pub async fn profile(tenant: &Tenant) -> Result<Option<(String, String)>, DbError> {
-    Ok(sqlx::query_as("SELECT name, time_zone FROM organisation WHERE id = 1")
-        .fetch_optional(tenant.db().pool())
-        .await?)
+/// What every page's frame shows, in one query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub name: String,
+    /// An IANA name; [`DEFAULT_TIME_ZONE`] when unset.
+    pub time_zone: String,
+    pub language: Lang,
+}
+
+pub async fn profile(tenant: &Tenant) -> Result<Option<Profile>, DbError> {
+    let row: Option<(String, String, String)> =
+        sqlx::query_as("SELECT name, time_zone, language FROM organisation WHERE id = 1")
+            .fetch_optional(tenant.db().pool())
+            .await?;
+    Ok(row.map(|(name, time_zone, language)| Profile {
+        name,
+        time_zone,
+        language: Lang::parse(&language).unwrap_or_default(),
+    }))
+}
+
+/// Whether `zone` is a time zone this build knows (its own copy of the IANA database).
+pub fn is_time_zone(zone: &str) -> bool {
+    zone.len() <= 64 && jiff::tz::db().get(zone).is_ok()
+}
+
+/// The zones an admin can pick from: the IANA database's `Area/City` names, sorted.
+pub fn time_zones() -> Vec<String> {
+    let mut zones: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|n| n.to_string())
+        .filter(|n| {
+            n == "UTC"
+                || [
+                    "Africa/",
+                    "America/",
+                    "Antarctica/",
+                    "Asia/",
+                    "Atlantic/",
+                    "Australia/",
+                    "Europe/",
+                    "Indian/",
+                    "Pacific/",
+                ]
+                .iter()
+                .any(|area| n.starts_with(area))
+        })
+        .collect();
+    zones.sort();
+    zones
+}
+
+/// Sets the default language and the time zone and logs it, in one transaction.
+pub async fn set_settings(
+    tenant: &Tenant,
+    actor: Actor,
+    clock: &dyn Clock,
+    language: Lang,
+    time_zone: &str,
+) -> Result<(), OrganisationError> {
+    if !is_time_zone(time_zone) {
+        return Err(OrganisationError::TimeZone);
+    }
+    let mut tx = tenant.db().pool().begin().await.map_err(DbError::from)?;
+    sqlx::query("UPDATE organisation SET language = $1, time_zone = $2 WHERE id = 1")
+        .bind(language.code())
+        .bind(time_zone)
+        .execute(&mut *tx)
+        .await
+        .map_err(DbError::from)?;
+    let event = Event::new(actor, Action::OrganisationSettingsChanged, Outcome::Success)
+        .target(TargetType::Organisation, Id::from_seq(1));
+    logbook::append(&mut tx, tenant, clock, &event).await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(())
 }
 
 pub async fn name(tenant: &Tenant) -> Result<Option<String>, DbError> {

@@ -26,11 +26,13 @@ impl Role {
         }
     }
     /// The word people see.
-    pub fn label(self) -> &'static str {
+    /// The role's name in `lang`.
+    pub fn label(self, lang: crate::model::lang::Lang) -> &'static str {
+        let w = crate::i18n::words(lang);
         match self {
-            Role::Admin => "HR administrator",
-            Role::Manager => "Manager",
-            Role::Employee => "Employee",
+            Role::Admin => w.role_admin,
+            Role::Manager => w.role_manager,
+            Role::Employee => w.role_employee,
         }
     }
 }
@@ -54,7 +56,7 @@ pub fn device_from_user_agent(ua: &str) -> String {
     } else if ua.contains("Safari/") {
         "Safari"
     } else {
-        "A browser"
+        "–"
     };
     let os = if ua.contains("iPhone") || ua.contains("iPad") {
         "iOS"
@@ -67,9 +69,10 @@ pub fn device_from_user_agent(ua: &str) -> String {
     } else if ua.contains("Linux") {
         "Linux"
     } else {
-        "an unknown system"
+        "–"
     };
-    format!("{browser} on {os}")
+    // Product names only, the same in every language; a dash for what the agent did not say.
+    format!("{browser} · {os}")
 }
 
 /// Where a one-time link leads. The token rides in the fragment, which browsers never send to a
@@ -115,10 +118,10 @@ mod tests {
     #[test]
     fn devices_read_like_words() {
         let android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36";
-        assert_eq!(device_from_user_agent(android), "Chrome on Android");
+        assert_eq!(device_from_user_agent(android), "Chrome · Android");
         let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
-        assert_eq!(device_from_user_agent(iphone), "Safari on iOS");
-        assert_eq!(device_from_user_agent(""), "A browser on an unknown system");
+        assert_eq!(device_from_user_agent(iphone), "Safari · iOS");
+        assert_eq!(device_from_user_agent(""), "– · –");
         assert_eq!(Role::parse(Role::Manager.as_str()), Some(Role::Manager));
         assert!(Role::Admin > Role::Manager && Role::Manager > Role::Employee);
     }

@@ -1,5 +1,6 @@
 //! Types and pure functions both sides use. Nothing here touches I/O.
 pub mod auth;
 pub mod format;
+pub mod lang;
 pub mod slug;
 pub mod system;

@@ -9,23 +9,26 @@ use crate::{
         form::{new_password, value_of, NewPasswordFields, Outcome, OutcomeText},
         notice::Notice,
     },
+    i18n::{use_lang, use_texts, words, Lang},
 };
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
     view! {
-        <Title text="Your account" />
+        <Title text=t.account.title />
         <Gate>
-            <h1>"Your account"</h1>
+            <h1>{t.account.title}</h1>
             <Notice />
-            <ChangePassword />
+            <ChangePassword lang />
             // Loaded on the server while the page renders: no resource, nothing for the
             // browser to fetch again.
-            <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p role="status">{use_texts().frame.loading}</p> }>
                 {Suspend::new(async move {
                     match my_sessions().await {
                         Ok(list) => view! { <Sessions list /> }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -36,27 +39,26 @@ pub fn AccountPage() -> impl IntoView {
 /// An island: it compares the two new passwords and answers in place. Without a script the
 /// form posts as it is and the server compares them.
 #[island]
-pub fn ChangePassword() -> impl IntoView {
+pub fn ChangePassword(lang: Lang) -> impl IntoView {
+    let w = words(lang);
     let current = NodeRef::<html::Input>::new();
     let new = NodeRef::<html::Input>::new();
     let repeat = NodeRef::<html::Input>::new();
-    let outcome = Outcome::new();
+    let outcome = Outcome::new(lang);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(n) = new_password(&new, &repeat, outcome) else { return };
-        outcome.run(change_password(value_of(&current), n, None), |()| {
-            Some("Password changed. Your other sessions are signed out.".into())
-        });
+        outcome.run(change_password(value_of(&current), n, None), |()| Some(w.password_changed.into()));
     };
     view! {
         <section class="card" aria-labelledby="change-password-title">
-            <h2 id="change-password-title">"Change password"</h2>
+            <h2 id="change-password-title">{w.change_password}</h2>
             <form class="form" method="post" action=ChangePasswordFn::url() on:submit=on_submit>
-                <label for="current-password">"Current password"</label>
+                <label for="current-password">{w.current_password}</label>
                 <input id="current-password" name="current" type="password" autocomplete="current-password" required
                     maxlength="128" node_ref=current />
-                <NewPasswordFields new repeat name="new_password" />
-                <button type="submit" class="button" disabled=move || outcome.busy.get()>"Change password"</button>
+                <NewPasswordFields new repeat name="new_password" lang />
+                <button type="submit" class="button" disabled=move || outcome.busy.get()>{w.change_password}</button>
                 <OutcomeText outcome id="change-password-result" />
             </form>
         </section>
@@ -67,25 +69,25 @@ pub fn ChangePassword() -> impl IntoView {
 /// need no script; the server answers each with this page again.
 #[component]
 fn Sessions(list: Vec<SessionView>) -> impl IntoView {
+    let t = &use_texts().account;
     view! {
         <section class="card" aria-labelledby="sessions-title">
-            <h2 id="sessions-title">"Where you are signed in"</h2>
+            <h2 id="sessions-title">{t.sessions_title}</h2>
             <ul class="rows" id="sessions">
                 {list.into_iter().map(|s| view! {
                     <li class="row">
                         <span class="row-main">
                             <strong>{s.device}</strong>
-                            {s.current.then_some(" (this device)")}
+                            {s.current.then_some(t.this_device)}
                         </span>
                         <span class="row-meta">
-                            "Signed in " {local_time(s.started_unix)}
-                            ", last active " {local_time(s.last_seen_unix)}
-                            {s.ip.map(|ip| format!(", from {ip}"))}
+                            {(t.session_times)(&local_time(s.started_unix), &local_time(s.last_seen_unix))}
+                            {s.ip.map(|ip| (t.from_ip)(&ip))}
                         </span>
                         {(!s.current).then(|| view! {
                             <form method="post" action=RevokeSession::url()>
                                 <input type="hidden" name="handle" value=s.handle />
-                                <button type="submit" class="button secondary">"Sign out"</button>
+                                <button type="submit" class="button secondary">{t.end_session}</button>
                             </form>
                         })}
                     </li>
@@ -93,7 +95,7 @@ fn Sessions(list: Vec<SessionView>) -> impl IntoView {
             </ul>
             <form method="post" action=RevokeSession::url()>
                 <input type="hidden" name="all_others" value="true" />
-                <button type="submit" class="button secondary" id="sign-out-others">"Sign out all other sessions"</button>
+                <button type="submit" class="button secondary" id="sign-out-others">{t.end_other_sessions}</button>
             </form>
         </section>
     }

@@ -8,14 +8,13 @@ pub fn NotFound() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
+    let t = &crate::i18n::use_texts().not_found;
     view! {
-        <Title text="Page not found" />
+        <Title text=t.title />
         <section class="card" aria-labelledby="nf-title">
-            <h1 id="nf-title">"Page not found"</h1>
-            <p>
-                "There is no page at this address. It may have moved, or the link may be mistyped."
-            </p>
-            <p><a href="/">"Go to the start page"</a></p>
+            <h1 id="nf-title">{t.title}</h1>
+            <p>{t.text}</p>
+            <p><a href="/">{t.go_start}</a></p>
         </section>
     }
 }

@@ -7,6 +7,7 @@ use crate::{
         form::{new_password, value_of, NewPasswordFields, Outcome, OutcomeText},
         notice::Notice,
     },
+    i18n::{use_lang, use_texts, words, Lang},
     model::auth::token_from_fragment,
 };
 
@@ -15,16 +16,19 @@ use crate::{
 /// Without a script nothing can read the fragment, so the form asks for the code instead.
 #[component]
 pub fn SetPasswordPage() -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
     view! {
-        <Title text="Set your password" />
-        <h1>"Set your password"</h1>
+        <Title text=t.sign_in.set_password_title />
+        <h1>{t.sign_in.set_password_title}</h1>
         <Notice />
-        <SetPasswordForm />
+        <SetPasswordForm lang />
     }
 }
 
 #[island]
-pub fn SetPasswordForm() -> impl IntoView {
+pub fn SetPasswordForm(lang: Lang) -> impl IntoView {
+    let w = words(lang);
     let token = RwSignal::new(None::<String>);
     Effect::new(move || {
         let hash = window().location().hash().unwrap_or_default();
@@ -33,7 +37,7 @@ pub fn SetPasswordForm() -> impl IntoView {
     let code = NodeRef::<html::Input>::new();
     let new = NodeRef::<html::Input>::new();
     let repeat = NodeRef::<html::Input>::new();
-    let outcome = Outcome::new();
+    let outcome = Outcome::new(lang);
     let saved = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -48,7 +52,7 @@ pub fn SetPasswordForm() -> impl IntoView {
         {move || if saved.get() {
             view! {
                 <p class="done" role="status" id="password-saved">
-                    "Your password is set. " <a href="/sign-in">"Sign in"</a>
+                    {w.password_is_set} " " <a href="/sign-in">{w.sign_in}</a>
                 </p>
             }.into_any()
         } else {
@@ -57,15 +61,15 @@ pub fn SetPasswordForm() -> impl IntoView {
                     {move || match token.get() {
                         Some(t) => view! { <input type="hidden" name="token" value=t /> }.into_any(),
                         None => view! {
-                            <label for="token">"One-time code"</label>
-                            <p class="hint" id="token-hint">"The part of your link after “#token=”."</p>
+                            <label for="token">{w.one_time_code}</label>
+                            <p class="hint" id="token-hint">{w.one_time_code_hint}</p>
                             <input id="token" name="token" type="text" required maxlength="100" autocomplete="off"
                                 aria-describedby="token-hint" node_ref=code />
                         }.into_any(),
                     }}
-                    <p class="hint">"At least 12 characters (your organisation may ask for more). A few words you will remember work well; no other rules."</p>
-                    <NewPasswordFields new repeat name="password" />
-                    <button type="submit" class="button" id="set-password-submit" disabled=move || outcome.busy.get()>"Set password"</button>
+                    <p class="hint">{w.password_hint}</p>
+                    <NewPasswordFields new repeat name="password" lang />
+                    <button type="submit" class="button" id="set-password-submit" disabled=move || outcome.busy.get()>{w.set_password}</button>
                     <OutcomeText outcome id="set-password-result" />
                 </form>
             }.into_any()

@@ -56,7 +56,11 @@ pub(super) async fn run(cmd: UserCommand) -> Result<(), CliError> {
         }
     };
     let token = tokens::issue(&t, &SystemClock, &user, purpose).await?;
-    println!("Account {} ({}). One-time link, valid 24 hours:", user.email, user.role.label());
+    println!(
+        "Account {} ({}). One-time link, valid 24 hours:",
+        user.email,
+        user.role.label(app::model::lang::Lang::En)
+    );
     println!("{}{}", base.trim_end_matches('/'), app::model::auth::set_password_path(&token));
     Ok(())
 }

@@ -12,7 +12,7 @@ pub async fn change_role(user_id: String, role: Role) -> Result<(), AppError> {
     };
     let result = async {
         let (tenant, admin) = super::super::require(Need::Role(R::Admin)).await?;
-        let user = super::super::other_account(&tenant, &admin, &user_id, "change the role of").await?;
+        let user = super::super::other_account(&tenant, &admin, &user_id).await?;
         users::set_role(&tenant, &SystemClock, admin.actor(), &user, role)
             .await
             .map_err(super::super::last_admin_or_internal)

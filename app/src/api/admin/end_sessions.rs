@@ -14,7 +14,7 @@ pub async fn end_sessions(user_id: String) -> Result<u64, AppError> {
     };
     let result = async {
         let (tenant, admin) = super::super::require(Need::Role(Role::Admin)).await?;
-        let user = super::super::other_account(&tenant, &admin, &user_id, "sign out").await?;
+        let user = super::super::other_account(&tenant, &admin, &user_id).await?;
         let ended = sessions::delete_all(&tenant, &user.id).await.map_err(super::super::internal)?;
         let event = Event::new(admin.actor(), Action::AuthSessionsEndedByAdmin, Outcome::Success)
             .target(TargetType::User, user.log_id())

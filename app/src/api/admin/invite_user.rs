@@ -17,9 +17,9 @@ pub async fn invite_user(email: String, display_name: String, role: Role) -> Res
     let user =
         users::create(&tenant, &SystemClock, admin.actor(), &email, &display_name, role).await.map_err(
             |e| match e {
-                AuthError::DuplicateEmail | AuthError::InvalidEmail | AuthError::InvalidName => {
-                    super::super::sentence(e)
-                }
+                AuthError::DuplicateEmail => AppError::Invalid(crate::error::Problem::DuplicateEmail),
+                AuthError::InvalidEmail => AppError::Invalid(crate::error::Problem::InvalidEmail),
+                AuthError::InvalidName => AppError::Invalid(crate::error::Problem::InvalidName),
                 e => super::super::internal(e),
             },
         )?;

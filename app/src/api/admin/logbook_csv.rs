@@ -33,9 +33,7 @@ pub async fn logbook_csv(from: String, to: String, action: String, user: String)
     .await
     .map_err(super::super::internal)?;
     if rows > MAX_ROWS {
-        return Err(AppError::Invalid(format!(
-            "More than {MAX_ROWS} events match. Choose a shorter period or fewer actions and export again."
-        )));
+        return Err(AppError::Invalid(crate::error::Problem::TooManyEvents { max: MAX_ROWS as u32 }));
     }
     let period = format!("{}-{}", from.replace('-', ""), to.replace('-', ""));
     let mut event = Event::new(admin.actor(), Action::LogbookExported, Outcome::Success).origin(super::super::origin());

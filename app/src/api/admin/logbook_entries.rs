@@ -30,18 +30,16 @@ pub(crate) fn filter(from: &str, to: &str, action: &str, user: &str) -> Result<c
         core::logbook::{Action, Filter},
         model::format::parse_iso_date,
     };
-    let date = |s: &str, what: &str| -> Result<Option<i64>, AppError> {
+    let date = |s: &str| -> Result<Option<i64>, AppError> {
         if s.is_empty() {
             return Ok(None);
         }
-        parse_iso_date(s)
-            .map(|d| Some(d * 1000))
-            .ok_or_else(|| AppError::Invalid(format!("The {what} date must look like 2026-11-24.")))
+        parse_iso_date(s).map(|d| Some(d * 1000)).ok_or_else(|| AppError::Invalid(crate::error::Problem::BadDate))
     };
     let action = if action.is_empty() {
         None
     } else {
-        Some(Action::parse(action).ok_or_else(|| AppError::Invalid("Unknown action.".into()))?)
+        Some(Action::parse(action).ok_or_else(|| AppError::Invalid(crate::error::Problem::UnknownAction))?)
     };
     let actor = if user.is_empty() {
         None
@@ -49,13 +47,7 @@ pub(crate) fn filter(from: &str, to: &str, action: &str, user: &str) -> Result<c
         crate::core::logbook::Id::parse(user).map_err(|_| AppError::BadRequest)?;
         Some(format!("user:{user}"))
     };
-    Ok(Filter {
-        from_ms: date(from, "from")?,
-        to_ms: date(to, "to")?.map(|t| t + 86_400_000),
-        action,
-        actor,
-        ..Filter::default()
-    })
+    Ok(Filter { from_ms: date(from)?, to_ms: date(to)?.map(|t| t + 86_400_000), action, actor, ..Filter::default() })
 }
 
 /// One page of the logbook, newest first, filtered by date (inclusive), action and user.

@@ -9,6 +9,6 @@ use crate::{error::AppError, model::auth::LinkIssued};
 pub async fn reset_link(user_id: String) -> Result<LinkIssued, AppError> {
     use crate::core::auth::{guard::Need, tokens::Purpose, Role};
     let (tenant, admin) = super::super::require(Need::Role(Role::Admin)).await?;
-    let user = super::super::other_account(&tenant, &admin, &user_id, "make a reset link for").await?;
+    let user = super::super::other_account(&tenant, &admin, &user_id).await?;
     super::super::hand_out_link(&tenant, &admin, &user, Purpose::Reset).await
 }

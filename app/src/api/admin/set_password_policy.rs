@@ -15,7 +15,7 @@ pub async fn set_password_policy(min_len: u32) -> Result<(), AppError> {
         let (tenant, admin) = super::super::require(Need::Role(Role::Admin)).await?;
         let len = usize::try_from(min_len).map_err(|_| AppError::BadRequest)?;
         organisation::set_min_password_len(&tenant, admin.actor(), &SystemClock, len).await.map_err(|e| match e {
-            OrganisationError::MinPasswordLen => AppError::Invalid("The minimum must be 12 to 64 characters.".into()),
+            OrganisationError::MinPasswordLen => AppError::Invalid(crate::error::Problem::MinPasswordLen),
             e => super::super::internal(e),
         })
     };

@@ -11,7 +11,7 @@ pub async fn set_user_enabled(user_id: String, enabled: bool) -> Result<(), AppE
     };
     let result = async {
         let (tenant, admin) = super::super::require(Need::Role(Role::Admin)).await?;
-        let user = super::super::other_account(&tenant, &admin, &user_id, "disable or enable").await?;
+        let user = super::super::other_account(&tenant, &admin, &user_id).await?;
         users::set_enabled(&tenant, &SystemClock, admin.actor(), &user, enabled)
             .await
             .map_err(super::super::last_admin_or_internal)

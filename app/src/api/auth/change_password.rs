@@ -21,12 +21,12 @@ async fn change(current: String, new_password: String, repeat: Option<String>) -
         clock::SystemClock,
     };
     if repeat.is_some_and(|r| r != new_password) {
-        return Err(AppError::Invalid("The two new passwords are not the same.".into()));
+        return Err(AppError::Invalid(crate::error::Problem::PasswordsDiffer));
     }
     let (tenant, user) = super::super::require(Need::SignedIn).await?;
     let state = super::super::state()?;
     if new_password.chars().count() > crate::core::auth::password::MAX_LEN {
-        return Err(super::super::sentence(crate::core::auth::password::PolicyError::TooLong));
+        return Err(super::super::password_problem(crate::core::auth::password::PolicyError::TooLong));
     }
     let origin = super::super::origin();
     // Its own task, like sign-in: a disconnect cannot cancel the count or the logbook event.
@@ -35,14 +35,14 @@ async fn change(current: String, new_password: String, repeat: Option<String>) -
     let check = tokio::spawn(async move { auth.check_current_password(&t, &SystemClock, &u, &pw, &o).await });
     match check.await.map_err(super::super::internal)? {
         Ok(()) => {}
-        Err(SignInError::Invalid) => return Err(AppError::Invalid("The current password is wrong.".into())),
+        Err(SignInError::Invalid) => return Err(AppError::Invalid(crate::error::Problem::CurrentPasswordWrong)),
         Err(SignInError::Throttled(seconds)) => return Err(AppError::Throttled { seconds }),
         Err(SignInError::Busy(seconds)) => return Err(AppError::Busy { seconds }),
         Err(e) => return Err(super::super::internal(e)),
     }
     match users::set_password(&tenant, &SystemClock, &state.auth.hasher, &user, &new_password).await {
         Ok(()) => {}
-        Err(AuthError::Policy(p)) => return Err(super::super::sentence(p)),
+        Err(AuthError::Policy(p)) => return Err(super::super::password_problem(p)),
         Err(AuthError::Hash(crate::core::auth::password::HashError::Busy)) => {
             return Err(AppError::Busy { seconds: 1 })
         }

@@ -16,14 +16,14 @@ pub async fn set_password(
     };
     let result = async {
         if repeat.is_some_and(|r| r != password) {
-            return Err(AppError::Invalid("The two new passwords are not the same.".into()));
+            return Err(AppError::Invalid(crate::error::Problem::PasswordsDiffer));
         }
         let tenant = super::super::tenant()?;
         let state = super::super::state()?;
         match users::set_password_from_link(&tenant, &SystemClock, &state.auth.hasher, &token, &password).await {
             Ok(_) => Ok(()),
             Err(AuthError::BadToken) => Err(AppError::BadLink),
-            Err(AuthError::Policy(p)) => Err(super::super::sentence(p)),
+            Err(AuthError::Policy(p)) => Err(super::super::password_problem(p)),
             Err(AuthError::Hash(crate::core::auth::password::HashError::Busy)) => Err(AppError::Busy { seconds: 1 }),
             Err(e) => Err(super::super::internal(e)),
         }

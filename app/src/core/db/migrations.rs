@@ -51,6 +51,7 @@ pub static TENANT: &[Migration] = &[
     migration!("tenant", 4, "0004_password_policy"),
     migration!("tenant", 5, "0005_logbook_repeats"),
     migration!("tenant", 6, "0006_time_zone"),
+    migration!("tenant", 7, "0007_language"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -54,6 +54,7 @@ string_enum!(
         TenantEnabled => "tenant.enabled",
         OrganisationRenamed => "organisation.renamed",
         PasswordPolicyChanged => "organisation.password_policy.changed",
+        OrganisationSettingsChanged => "organisation.settings.changed",
         AuthSignInSucceeded => "auth.sign_in.succeeded",
         AuthSignInFailed => "auth.sign_in.failed",
         AuthSignedOut => "auth.signed_out",

@@ -11,6 +11,7 @@ use crate::{
         auth::Gate,
         form::{Outcome, OutcomeText},
     },
+    i18n::{use_lang, use_texts, words, Lang, Texts},
     model::{auth::Role, format::percent_encode},
 };
 
@@ -49,19 +50,21 @@ impl Filter {
 /// without any script; only the CSV download is an island.
 #[component]
 pub fn LogbookPage() -> impl IntoView {
+    let t = use_texts();
+    let lang = use_lang();
     view! {
-        <Title text="Logbook" />
+        <Title text=t.logbook.title />
         <Gate role=Role::Admin>
-            <h1>"Logbook"</h1>
-            <p class="lead">"Who did what, and when. It never holds the data itself."</p>
-            <Suspense fallback=|| view! { <p role="status">"Loading…"</p> }>
+            <h1>{t.logbook.title}</h1>
+            <p class="lead">{t.logbook.lead}</p>
+            <Suspense fallback=move || view! { <p role="status">{t.frame.loading}</p> }>
                 {Suspend::new(async move {
                     let (filter, page) = Filter::from_address();
                     let f = filter.clone();
                     let entries = logbook_entries(f.from, f.to, f.action, f.user, page);
                     match (logbook_choices().await, entries.await) {
                         (Ok(choices), entries) => view! { <Logbook choices entries filter page /> }.into_any(),
-                        (Err(e), _) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
+                        (Err(e), _) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -79,39 +82,42 @@ fn Logbook(
     // Names for the ids the logbook holds: shown here, never stored there.
     let names: HashMap<String, String> = choices.users.iter().cloned().collect();
     let f = filter.clone();
+    let lang = use_lang();
+    let all = use_texts();
+    let t = &all.logbook;
     view! {
         <Filters c=choices filter=f />
         <section class="card" aria-labelledby="events-title">
-            <h2 id="events-title">"Events, newest first"</h2>
+            <h2 id="events-title">{t.events_title}</h2>
             {match entries {
-                Err(e) => view! { <p class="error" role="alert">{e.to_string()}</p> }.into_any(),
-                Ok(p) if p.rows.is_empty() => view! { <p id="log-empty">"No events match."</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                Ok(p) if p.rows.is_empty() => view! { <p id="log-empty" class="empty">{t.none}</p> }.into_any(),
                 Ok(p) => {
                     let newer = (page > 0).then(|| filter.query(page - 1));
                     let older = p.has_more.then(|| filter.query(page + 1));
                     view! {
                         <table class="log" id="log-table">
                             <thead><tr>
-                                <th scope="col">{format!("Time ({})", use_frame().time_zone)}</th><th scope="col">"Who"</th>
-                                <th scope="col">"What"</th><th scope="col">"On"</th>
-                                <th scope="col">"Outcome"</th><th scope="col">"IP"</th>
+                                <th scope="col">{(t.time_in)(&use_frame().time_zone)}</th><th scope="col">{t.who}</th>
+                                <th scope="col">{t.what}</th><th scope="col">{t.on}</th>
+                                <th scope="col">{t.outcome}</th><th scope="col">{t.ip}</th>
                             </tr></thead>
-                            <tbody>{p.rows.into_iter().map(|r| row(r, &names)).collect_view()}</tbody>
+                            <tbody>{p.rows.into_iter().map(|r| row(r, &names, all)).collect_view()}</tbody>
                         </table>
-                        <nav class="pager" aria-label="Pages">
-                            {newer.map(|href| view! { <a class="button secondary" id="log-newer" href=href>"Newer"</a> })}
-                            <span>"Page " {page + 1}</span>
-                            {older.map(|href| view! { <a class="button secondary" id="log-older" href=href>"Older"</a> })}
+                        <nav class="pager" aria-label=t.pages>
+                            {newer.map(|href| view! { <a class="button secondary" id="log-newer" href=href>{t.newer}</a> })}
+                            <span>{(t.page)(page + 1)}</span>
+                            {older.map(|href| view! { <a class="button secondary" id="log-older" href=href>{t.older}</a> })}
                         </nav>
                     }.into_any()
                 }
             }}
         </section>
         <section class="card" aria-labelledby="export-title">
-            <h2 id="export-title">"Export"</h2>
-            <p class="hint">"Exports every event the filter above matches, as CSV. The export itself is logged."</p>
-            <noscript><p class="hint">"The export needs JavaScript (the file is made in your browser); `samtal logbook export` makes it on the server."</p></noscript>
-            <Export from=filter.from to=filter.to action=filter.action user=filter.user />
+            <h2 id="export-title">{t.export_title}</h2>
+            <p class="hint">{t.export_hint}</p>
+            <noscript><p class="hint">{t.export_needs_script}</p></noscript>
+            <Export from=filter.from to=filter.to action=filter.action user=filter.user lang />
         </section>
     }
 }
@@ -120,37 +126,40 @@ fn Logbook(
 /// text: a date input would show the browser's locale (mm/dd/yyyy in en-US).
 #[component]
 fn Filters(c: LogChoices, filter: Filter) -> impl IntoView {
+    let all = use_texts();
+    let t = &all.logbook;
     view! {
-        <form class="card form filters" method="get" action="/admin/logbook" aria-label="Filter the logbook">
+        <form class="card form filters" method="get" action="/admin/logbook" aria-label=t.filter_label>
             <div class="field-pair">
                 <div>
-                    <label for="log-from">"From (YYYY-MM-DD, UTC)"</label>
+                    <label for="log-from">{t.from}</label>
                     <input id="log-from" name="from" type="text" inputmode="numeric" placeholder="2026-01-31" maxlength="10"
                         pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" autocomplete="off" value=filter.from />
                 </div>
                 <div>
-                    <label for="log-to">"To (YYYY-MM-DD, UTC)"</label>
+                    <label for="log-to">{t.to}</label>
                     <input id="log-to" name="to" type="text" inputmode="numeric" placeholder="2026-12-31" maxlength="10"
                         pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" autocomplete="off" value=filter.to />
                 </div>
             </div>
-            <label for="log-user">"Who"</label>
+            <label for="log-user">{t.who}</label>
             <select id="log-user" name="user">
-                <option value="">"Anyone"</option>
+                <option value="">{t.anyone}</option>
                 {c.users.into_iter().map(|(id, name)| {
                     let chosen = id == filter.user;
                     view! { <option value=id selected=chosen>{name}</option> }
                 }).collect_view()}
             </select>
-            <label for="log-action">"What"</label>
+            <label for="log-action">{t.what}</label>
             <select id="log-action" name="action">
-                <option value="">"Any action"</option>
+                <option value="">{t.any_action}</option>
                 {c.actions.into_iter().map(|a| {
                     let chosen = a == filter.action;
-                    view! { <option value=a.clone() selected=chosen>{action_words(&a)}</option> }
+                    let words = all.actions.words(&a).to_string();
+                    view! { <option value=a selected=chosen>{words}</option> }
                 }).collect_view()}
             </select>
-            <button type="submit" class="button" id="log-apply">"Show"</button>
+            <button type="submit" class="button" id="log-apply">{t.show}</button>
         </form>
     }
 }
@@ -158,8 +167,9 @@ fn Filters(c: LogChoices, filter: Filter) -> impl IntoView {
 /// Prepares the CSV of what the filter matches and offers it as a download: an island, because
 /// the file is made in the browser from the server function's answer.
 #[island]
-pub fn Export(from: String, to: String, action: String, user: String) -> impl IntoView {
-    let export = Outcome::new();
+pub fn Export(from: String, to: String, action: String, user: String, lang: Lang) -> impl IntoView {
+    let w = words(lang);
+    let export = Outcome::new(lang);
     let csv_href = RwSignal::new(None::<String>);
     let filter = StoredValue::new((from, to, action, user));
     let ready = RwSignal::new(false);
@@ -173,15 +183,15 @@ pub fn Export(from: String, to: String, action: String, user: String) -> impl In
                 release_download(&old);
             }
             csv_href.set(download_url(&csv));
-            Some(format!("{lines} events ready."))
+            Some((w.events_ready)(lines))
         });
     };
     view! {
         <button type="button" class="button secondary" id="log-export" on:click=on_export
-            disabled=move || !ready.get() || export.busy.get()>"Prepare CSV"</button>
+            disabled=move || !ready.get() || export.busy.get()>{w.prepare_csv}</button>
         <OutcomeText outcome=export />
         {move || csv_href.get().map(|href| view! {
-            <p><a id="log-download" href=href download="samtal-logbook.csv">"Download samtal-logbook.csv"</a></p>
+            <p><a id="log-download" href=href download="samtal-logbook.csv">{w.download_csv}</a></p>
         })}
     }
 }
@@ -212,67 +222,46 @@ fn download_url(_csv: &str) -> Option<String> {
 #[cfg(not(feature = "hydrate"))]
 fn release_download(_url: &str) {}
 
-fn row(r: LogRow, names: &HashMap<String, String>) -> impl IntoView {
+fn row(r: LogRow, names: &HashMap<String, String>, all: &'static Texts) -> impl IntoView {
+    let t = &all.logbook;
     let named = |who: &str| match who.strip_prefix("user:").and_then(|id| names.get(id)) {
         Some(n) => n.clone(),
         None => who.to_string(),
     };
+    let outcome = match r.outcome.as_str() {
+        "success" => t.success,
+        "failure" => t.failure,
+        "denied" => t.denied,
+        _ => "",
+    };
+    let what = all.actions.words(&r.action).to_string();
     view! {
         <tr>
-            <td data-label="Time">{local_time(r.at_unix)}</td>
-            <td data-label="Who">{named(&r.actor)}</td>
-            <td data-label="What">
-                {action_words(&r.action)} " " <code class="tech">{r.action.clone()}</code>
+            <td data-label=t.time>{local_time(r.at_unix)}</td>
+            <td data-label=t.who>{named(&r.actor)}</td>
+            <td data-label=t.what>
+                {what} " " <code class="tech">{r.action.clone()}</code>
                 {(r.repeats > 1).then(|| view! { " " <span class="badge">{format!("× {}", r.repeats)}</span> })}
             </td>
-            <td data-label="On">{named(&r.target)}</td>
-            <td data-label="Outcome">{r.outcome}</td>
-            <td data-label="IP">{r.ip}</td>
+            <td data-label=t.on>{named(&r.target)}</td>
+            <td data-label=t.outcome>{outcome} " " <code class="tech">{r.outcome.clone()}</code></td>
+            <td data-label=t.ip>{r.ip}</td>
         </tr>
-    }
-}
-
-/// What an event type means, in words for an HR administrator; the technical name stays next
-/// to it (and is what the filter and the export use).
-fn action_words(action: &str) -> &str {
-    match action {
-        "tenant.created" => "Organisation created",
-        "tenant.disabled" => "Organisation disabled",
-        "tenant.enabled" => "Organisation enabled",
-        "organisation.renamed" => "Organisation renamed",
-        "organisation.password_policy.changed" => "Password rule changed",
-        "auth.sign_in.succeeded" => "Signed in",
-        "auth.sign_in.failed" => "Sign-in failed",
-        "auth.signed_out" => "Signed out",
-        "auth.sign_in.throttled" => "Sign-in refused: too many attempts",
-        "auth.sign_in.busy" => "Sign-in refused: server busy",
-        "auth.password.changed" => "Password changed",
-        "auth.password.check_failed" => "Wrong current password",
-        "auth.session.revoked" => "Signed out another session",
-        "auth.session.evicted" => "Oldest session ended (too many)",
-        "auth.sessions.ended_by_admin" => "Signed out everywhere by an admin",
-        "auth.reset_link.issued" => "Reset link made",
-        "auth.csrf.rejected" => "Request from another site refused",
-        "auth.access.denied" => "Access refused",
-        "user.created" => "Account created",
-        "user.invited" => "Person invited",
-        "user.role.changed" => "Role changed",
-        "user.disabled" => "Account disabled",
-        "user.enabled" => "Account enabled",
-        "talk.note.viewed" => "Talk note read",
-        "logbook.pruned" => "Old events removed (retention)",
-        "logbook.exported" => "Logbook exported",
-        other => other,
     }
 }
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
+    use crate::i18n::{texts, Lang};
+
     #[test]
-    fn every_event_type_has_words() {
+    fn every_event_type_has_words_in_both_languages() {
         for a in crate::core::logbook::Action::ALL {
             let name = a.as_str();
-            assert_ne!(super::action_words(name), name, "no words for {name}");
+            let (sv, en) = (texts(Lang::Sv).actions.words(name), texts(Lang::En).actions.words(name));
+            assert_ne!(en, name, "no English words for {name}");
+            assert_ne!(sv, name, "no Swedish words for {name}");
+            assert_ne!(sv, en, "{name} is not translated");
         }
     }
 }

@@ -1,2 +1,3 @@
 pub mod logbook;
+pub mod organisation;
 pub mod users;

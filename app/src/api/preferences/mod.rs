@@ -1,0 +1,2 @@
+mod set_language;
+pub use set_language::*;
