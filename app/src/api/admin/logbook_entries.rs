@@ -34,12 +34,12 @@ pub(crate) fn filter(from: &str, to: &str, action: &str, user: &str) -> Result<c
         if s.is_empty() {
             return Ok(None);
         }
-        parse_iso_date(s).map(|d| Some(d * 1000)).ok_or_else(|| AppError::Invalid(crate::error::Problem::BadDate))
+        parse_iso_date(s).map(|d| Some(d * 1000)).ok_or(AppError::Invalid(crate::error::Problem::BadDate))
     };
     let action = if action.is_empty() {
         None
     } else {
-        Some(Action::parse(action).ok_or_else(|| AppError::Invalid(crate::error::Problem::UnknownAction))?)
+        Some(Action::parse(action).ok_or(AppError::Invalid(crate::error::Problem::UnknownAction))?)
     };
     let actor = if user.is_empty() {
         None
