@@ -80,7 +80,9 @@ async fn home_page_is_server_rendered_with_strict_headers() {
     let s = site().await;
     let (status, h, body) = send(app(&s, 1024), get_req("/")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("Salary talks your people can trust"), "{body}");
+    // Swedish, the organisation's default.
+    assert!(body.contains("Lönesamtal som dina medarbetare kan lita på"), "{body}");
+    assert!(body.contains(r#"<html lang="sv""#), "{body}");
     assert!(body.contains(r#"data-hydrated="false""#));
     let csp = h[header::CONTENT_SECURITY_POLICY].to_str().expect("csp");
     let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("nonce in CSP");
@@ -111,7 +113,7 @@ async fn unknown_path_renders_a_404_page_in_plain_words() {
     let s = site().await;
     let (status, h, body) = send(app(&s, 1024), get_req("/no/such/page")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(body.contains("Page not found"), "{body}");
+    assert!(body.contains("Sidan finns inte"), "{body}");
     assert!(h.contains_key(header::CONTENT_SECURITY_POLICY));
 }
 

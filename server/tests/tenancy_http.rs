@@ -136,7 +136,7 @@ async fn each_refusal_has_its_status_and_page(b: Backend) {
     let req = Request::builder().uri("/nope").header(header::HOST, "acme.localhost").body(Body::empty()).expect("req");
     let (status, body) = f.send(req).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(body.contains("Page not found"), "{body}");
+    assert!(body.contains("Sidan finns inte"), "{body}");
     f.env.cleanup().await;
 }
 

@@ -125,9 +125,10 @@ mod server_side {
         let Some(mailer) = state().ok().and_then(|s| s.mailer) else {
             return Ok(crate::model::auth::LinkIssued { path: Some(path), emailed: false });
         };
-        let org = crate::core::organisation::name(tenant).await.ok().flatten().unwrap_or_default();
+        let profile = crate::core::organisation::profile(tenant).await.ok().flatten();
+        let (org, lang) = profile.map(|p| (p.name, p.language)).unwrap_or_default();
         let link = mailer.link(tenant.slug().as_str(), &path);
-        match mailer.send_link(&user.email, &user.display_name, &org, &link, purpose).await {
+        match mailer.send_link(&user.email, &user.display_name, &org, &link, purpose, lang).await {
             Ok(()) => Ok(crate::model::auth::LinkIssued { path: None, emailed: true }),
             Err(e) => {
                 tracing::error!(error = %e, user = %user.id, "could not e-mail a one-time link");

@@ -76,8 +76,9 @@ impl Mailer {
         format!("{}{path}", self.link_base.replace("{tenant}", slug))
     }
 
-    /// Sends `link` to `to`; `what` picks the subject and first line. The text names the
-    /// organisation and the person, nothing else.
+    /// Sends `link` to `to` in `lang` (the organisation's default: the person has picked none
+    /// yet); `what` picks the subject and first line. The text names the organisation and the
+    /// person, nothing else.
     pub async fn send_link(
         &self,
         to: &str,
@@ -85,22 +86,15 @@ impl Mailer {
         organisation: &str,
         link: &str,
         what: Purpose,
+        lang: crate::model::lang::Lang,
     ) -> Result<(), MailError> {
+        let t = &crate::i18n::texts(lang).mail;
         let to = Mailbox::new(Some(name.to_string()), to.parse().map_err(|_| MailError::To)?);
         let (subject, intro) = match what {
-            Purpose::Invite => (
-                format!("Your Samtal account at {organisation}"),
-                format!("You have been invited to Samtal at {organisation}. Choose your password here:"),
-            ),
-            Purpose::Reset => (
-                format!("Set a new Samtal password for {organisation}"),
-                format!("A new password was requested for your Samtal account at {organisation}. Choose it here:"),
-            ),
+            Purpose::Invite => ((t.invite_subject)(organisation), (t.invite_intro)(organisation)),
+            Purpose::Reset => ((t.reset_subject)(organisation), (t.reset_intro)(organisation)),
         };
-        let body = format!(
-            "Hello {name},\n\n{intro}\n\n{link}\n\nThe link works once and for 24 hours. If you did not expect this \
-             e-mail, ignore it and tell your HR department.\n"
-        );
+        let body = format!("{}\n\n{intro}\n\n{link}\n\n{}\n", (t.greeting)(name), t.closing);
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)

@@ -246,6 +246,14 @@ pub static TEXTS: Texts = Texts {
             )
         },
     },
+    mail: MailTexts {
+        invite_subject: |org| format!("Your Samtal account at {org}"),
+        invite_intro: |org| format!("You have been invited to Samtal at {org}. Choose your password here:"),
+        reset_subject: |org| format!("Set a new Samtal password for {org}"),
+        reset_intro: |org| format!("A new password was requested for your Samtal account at {org}. Choose it here:"),
+        greeting: |name| format!("Hello {name},"),
+        closing: "The link works once and for 24 hours. If you did not expect this e-mail, ignore it and tell your HR department.",
+    },
     actions: ActionTexts {
         tenant_created: "Organisation created",
         tenant_disabled: "Organisation disabled",

@@ -99,6 +99,17 @@ pub struct Texts {
     pub done: DoneTexts,
     pub error_pages: ErrorPageTexts,
     pub actions: ActionTexts,
+    pub mail: MailTexts,
+}
+
+/// The e-mail with a one-time link, in the organisation's default language.
+pub struct MailTexts {
+    pub invite_subject: fn(&str) -> String,
+    pub invite_intro: fn(&str) -> String,
+    pub reset_subject: fn(&str) -> String,
+    pub reset_intro: fn(&str) -> String,
+    pub greeting: fn(&str) -> String,
+    pub closing: &'static str,
 }
 
 pub struct FrameTexts {

@@ -247,6 +247,14 @@ pub static TEXTS: Texts = Texts {
             )
         },
     },
+    mail: MailTexts {
+        invite_subject: |org| format!("Ditt konto i Samtal hos {org}"),
+        invite_intro: |org| format!("Du har bjudits in till Samtal hos {org}. Välj ditt lösenord här:"),
+        reset_subject: |org| format!("Välj ett nytt lösenord i Samtal för {org}"),
+        reset_intro: |org| format!("Ett nytt lösenord har begärts för ditt konto i Samtal hos {org}. Välj det här:"),
+        greeting: |name| format!("Hej {name},"),
+        closing: "Länken fungerar en gång och i 24 timmar. Om du inte väntade dig det här e-postmeddelandet, strunta i det och berätta för din HR-avdelning.",
+    },
     actions: ActionTexts {
         tenant_created: "Organisation skapad",
         tenant_disabled: "Organisation avstängd",
