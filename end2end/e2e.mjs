@@ -316,13 +316,18 @@ for (const vp of VIEWPORTS) {
       await admin.page.fill("#invite-email", email);
       await admin.page.fill("#invite-name", `New ${vp.name}`);
       await admin.page.selectOption("#invite-role", "manager");
-      await admin.page.click("#invite-submit");
-      await admin.page.waitForSelector("#invite-link", { timeout: 15000 });
-      const link = await admin.page.inputValue("#invite-link");
+      await Promise.all([admin.page.waitForURL(/done=invited/), admin.page.click("#invite-submit")]);
+      const link = await admin.page.inputValue("#new-link-value");
       assert(link.startsWith(base + "/set-password#token="), `link ${link}`);
+      assert(!admin.page.url().includes("token"), `the token in the address: ${admin.page.url()}`);
+      assert((await admin.page.textContent("#new-link")).includes(`For New ${vp.name}.`), "whose link");
+      assert((await admin.page.textContent(`#users li[data-email="${email}"]`)).includes("Invited"), "status");
+      await noHorizontalScroll(admin.page);
+      await admin.page.screenshot({ path: join(shots, `users-link-${vp.name}.png`), fullPage: true });
+      // Shown once: a reload has no link.
       await admin.page.reload();
       await admin.page.waitForSelector(`#users li[data-email="${email}"]`);
-      assert((await admin.page.textContent(`#users li[data-email="${email}"]`)).includes("Invited"), "status");
+      assert((await admin.page.$("#new-link")) === null, "the link survived a reload");
       await noHorizontalScroll(admin.page);
       await admin.page.screenshot({ path: join(shots, `users-${vp.name}.png`), fullPage: true });
       assert(admin.problems.length === 0, admin.problems.join("; "));
@@ -381,9 +386,9 @@ for (const vp of VIEWPORTS) {
       assert((await page.textContent("#log-table thead")).includes("Europe/Stockholm"), "the zone is not named");
       await noHorizontalScroll(page);
       await page.screenshot({ path: join(shots, `logbook-${vp.name}.png`), fullPage: true });
-      await page.click("#log-export");
-      await page.waitForSelector("#log-download");
-      const [download] = await Promise.all([page.waitForEvent("download"), page.click("#log-download")]);
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("#log-export")]);
+      assert(download.suggestedFilename() === "samtal-logbook.csv", download.suggestedFilename());
+      assert(new URL(page.url()).pathname === "/admin/logbook", `the page left: ${page.url()}`);
       const csv = readFileSync(await download.path(), "utf8");
       const lines = csv.trim().split("\n");
       assert(lines[0].startsWith('"seq",'), `header ${lines[0]}`);
@@ -511,18 +516,27 @@ for (const vp of VIEWPORTS) {
 
 if (demo.admin) {
   console.log("[without JavaScript]");
-  await check("without JavaScript: set a password from a link, sign in, change it, sign out; an admin changes a role", async () => {
-    // The invitation itself shows its link in place (an island), so the admin has scripts on.
-    const admin = await newPage(VIEWPORTS[0]);
-    await signIn(admin.page, demo.admin.email, demo.admin.password);
+  await check("without JavaScript: an admin invites and exports; set a password from the link, sign in, change it, sign out; an admin changes a role and makes a reset link", async () => {
+    const admin = await newPage(VIEWPORTS[1], { javaScriptEnabled: false, acceptDownloads: true });
+    const post = (selector) => Promise.all([admin.page.waitForNavigation(), admin.page.click(selector)]);
+    await admin.page.goto(base + "/sign-in");
+    await admin.page.fill("#email", demo.admin.email);
+    await admin.page.fill("#password", demo.admin.password);
+    await post("form.card button[type=submit]");
     await admin.page.goto(base + "/admin/users");
-    await admin.page.waitForSelector('.app[data-hydrated="true"]');
     const email = "no-script@demo.example";
     await admin.page.fill("#invite-email", email);
     await admin.page.fill("#invite-name", "Nora Noscript");
-    await admin.page.click("#invite-submit");
-    await admin.page.waitForSelector("#invite-link", { timeout: 15000 });
-    const link = await admin.page.inputValue("#invite-link");
+    await post("#invite-submit");
+    assert((await admin.page.textContent("#notice")).includes("Invited"), "invite notice");
+    const link = await admin.page.inputValue("#new-link-value");
+    assert(link.startsWith(base + "/set-password#token="), `link ${link}`);
+    assert(!admin.page.url().includes("token"), `the token in the address: ${admin.page.url()}`);
+    await noHorizontalScroll(admin.page);
+    await admin.page.goto(base + "/admin/logbook?action=user.invited");
+    const [download] = await Promise.all([admin.page.waitForEvent("download"), admin.page.click("#log-export")]);
+    const csv = readFileSync(await download.path(), "utf8").trim().split("\n");
+    assert(csv.length > 1 && csv.slice(1).every((l) => l.includes("user.invited")), "filtered export without scripts");
     await admin.context.close();
 
     const { context, page } = await newPage(VIEWPORTS[0], { javaScriptEnabled: false });
@@ -576,6 +590,11 @@ if (demo.admin) {
     assert((await page.inputValue(`${row} select[name=role]`)) === "manager", "role not saved");
     await submit(`${row} button.end-sessions`);
     assert((await page.textContent("#notice")).includes("Signed out everywhere"), "end-sessions notice");
+    await submit(`${row} button.reset`);
+    assert((await page.textContent("#notice")).includes("Reset link made"), "reset notice");
+    assert((await page.textContent("#new-link")).includes("For Nora Noscript."), "whose reset link");
+    const reset = await page.inputValue("#new-link-value");
+    assert(reset.startsWith(base + "/set-password#token=") && reset !== link, `reset link ${reset}`);
     await noHorizontalScroll(page);
     await context.close();
   });

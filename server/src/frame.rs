@@ -34,7 +34,8 @@ pub async fn load(mut req: Request, next: Next) -> Response {
         };
         let me = req.extensions().get::<CurrentSession>().map(|s| s.user.me());
         let lang = chosen_lang(req.headers()).unwrap_or(profile.language);
-        req.extensions_mut().insert(Frame { org_name: profile.name, lang, me, time_zone: profile.time_zone });
+        let site = crate::auth::own_origin(&req).unwrap_or_default();
+        req.extensions_mut().insert(Frame { org_name: profile.name, lang, me, time_zone: profile.time_zone, site });
     }
     next.run(req).await
 }

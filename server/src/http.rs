@@ -166,7 +166,12 @@ async fn error_status(req: Request, next: Next) -> Response {
         .get(axum::http::header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
-    let res = next.run(req).await;
+    let mut res = next.run(req).await;
+    // A `Location` means something only on a redirect; server_fn leaves one on a plain form
+    // post that a server function answered with a file instead (`logbook_csv`).
+    if res.status().is_success() {
+        res.headers_mut().remove(axum::http::header::LOCATION);
+    }
     let silent_redirect = plain_form
         && res.status() == StatusCode::FOUND
         && res

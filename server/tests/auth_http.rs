@@ -56,12 +56,19 @@ struct Res {
     retry_after: Option<String>,
     cookie: Option<String>,
     set_cookie: Vec<String>,
+    headers: axum::http::HeaderMap,
     body: String,
 }
 
 impl Fx {
     /// GETs a page with exactly this `Cookie` header; the status and the HTML.
     async fn page(&self, path: &str, cookies: &str) -> (StatusCode, String) {
+        let (status, body, _) = self.page_cookies(path, cookies).await;
+        (status, body)
+    }
+
+    /// GETs a page like [`Fx::page`]; also the `Set-Cookie` headers it answers with.
+    async fn page_cookies(&self, path: &str, cookies: &str) -> (StatusCode, String, Vec<String>) {
         let mut req =
             Request::builder().uri(path).header(header::HOST, "acme.localhost").header(header::ACCEPT, "text/html");
         if !cookies.is_empty() {
@@ -70,8 +77,14 @@ impl Fx {
         let config = HttpConfig { site_root: self.site.path().to_path_buf(), ..HttpConfig::default() };
         let res = router(&config, self.state.clone()).oneshot(req.body(Body::empty()).expect("req")).await.expect("ok");
         let status = res.status();
+        let set_cookie = res
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(String::from))
+            .collect();
         let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes()).into_owned();
-        (status, body)
+        (status, body, set_cookie)
     }
 
     /// POSTs a server function as a browser on `host` would (same Origin), with a cookie.
@@ -128,8 +141,9 @@ impl Fx {
                 .filter(|v| !v.is_empty())
                 .map(String::from)
         });
+        let headers = res.headers().clone();
         let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes()).into_owned();
-        Res { status, location, retry_after, cookie, set_cookie, body }
+        Res { status, location, retry_after, cookie, set_cookie, headers, body }
     }
 
     /// The logbook after every pending summary of anonymous refusals is written.
@@ -168,6 +182,8 @@ on_both_backends!(
     a_dead_or_forged_cookie_is_cleared_in_full_and_only_its_hash_is_stored,
     plain_form_posts_are_answered_with_redirects_that_carry_codes_only,
     the_language_is_the_persons_choice_else_the_organisations,
+    a_link_made_by_a_plain_form_is_shown_once_to_its_admin_only,
+    a_plain_form_downloads_the_logbook_as_a_file,
 );
 
 /// A browser without scripts posts the form itself and asks for HTML: every answer is a
@@ -856,7 +872,7 @@ async fn admins_page_and_export_the_logbook_and_employees_cannot(b: Backend) {
         )
         .await;
     assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
-    let text: String = serde_json::from_str(&csv.body).expect("csv string");
+    let text = &csv.body;
     assert!(text.starts_with(r#""seq","time_utc","actor","action""#), "{text}");
     assert!(!text.contains("x.se"), "e-mail addresses in the logbook export: {text}");
     let log = logbook::list(&f.acme, &Filter::default()).await.expect("log");
@@ -916,5 +932,137 @@ async fn the_language_is_the_persons_choice_else_the_organisations(b: Backend) {
     let beta = f.env.tenancy.open_active(&Slug::parse("beta").expect("slug")).await.expect("beta");
     let beta = app::core::organisation::profile(&beta).await.expect("q").expect("row");
     assert_eq!(beta.language, app::model::lang::Lang::Sv);
+    f.env.cleanup().await;
+}
+
+/// Without a script the admin's invite and reset forms post and come back to the users page;
+/// the new link rides along sealed in a cookie for that admin and that page only, is shown once
+/// and the cookie ends. Never in an address, never for another admin, never from a forged value.
+async fn a_link_made_by_a_plain_form_is_shown_once_to_its_admin_only(b: Backend) {
+    let f = fx(b).await;
+    let other_admin = users::create(&f.acme, &SystemClock, Actor::System, "boss@x.se", "Boss", Role::Admin).await;
+    users::set_password(&f.acme, &SystemClock, &f.state.auth.hasher, &other_admin.expect("admin"), PW)
+        .await
+        .expect("pw");
+    let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
+    let boss = f.sign_in("acme.localhost", "boss@x.se", PW).await.cookie.expect("session");
+    let html = [("origin", "http://acme.localhost"), ("accept", "text/html,application/xhtml+xml")];
+    let form = "email=nora%40x.se&display_name=Nora+Nyberg&role=manager";
+    let res = f
+        .post(&HttpConfig::default(), None, "acme.localhost", "/api/admin/invite_user", form, Some(&admin), &html)
+        .await;
+    assert_eq!((res.status, res.location.as_deref()), (StatusCode::FOUND, Some("/admin/users?done=invited")));
+    let sealed =
+        res.set_cookie.iter().find_map(|c| c.strip_prefix("samtal_handover=")).expect("the link's cookie").to_string();
+    for part in ["Path=/admin/users", "HttpOnly", "Secure", "SameSite=Strict", "Max-Age=120"] {
+        assert!(sealed.contains(part), "{sealed} lacks {part}");
+    }
+    let value = sealed.split(';').next().expect("value").to_string();
+    assert!(!value.contains("token") && !res.body.contains("token="), "the token shows outside its page");
+
+    // Its page shows the link once, for whom it is, and ends the cookie.
+    let cookies = format!("__Host-samtal={admin}; samtal_handover={value}");
+    let (status, body, set) = f.page_cookies("/admin/users?done=invited", &cookies).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#"id="new-link-value""#) && body.contains("Till Nora Nyberg."), "no link shown");
+    let start = body.find("http://acme.localhost/set-password#token=").expect("the full link");
+    let token: String = body[start..]
+        .trim_start_matches("http://acme.localhost/set-password#token=")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    assert!(token.len() >= 32, "token {token}");
+    assert!(set.iter().any(|c| c.starts_with("samtal_handover=;") && c.contains("Max-Age=0")), "{set:?}");
+    // Another admin of the same organisation, a tampered value, or no admin at all: no link.
+    let mut flipped = value.clone().into_bytes();
+    let i = flipped.len() / 2;
+    flipped[i] = if flipped[i] == b'A' { b'B' } else { b'A' };
+    let flipped = String::from_utf8(flipped).expect("ascii");
+    for cookies in [
+        format!("__Host-samtal={boss}; samtal_handover={value}"),
+        format!("__Host-samtal={admin}; samtal_handover={flipped}"),
+        format!("samtal_handover={value}"),
+    ] {
+        let (_, body, _) = f.page_cookies("/admin/users", &cookies).await;
+        assert!(!body.contains("new-link-value") && !body.contains(&token), "{cookies}");
+    }
+    // The link shown is the real one.
+    let set = f
+        .call(
+            "acme.localhost",
+            "/api/auth/set_password",
+            &format!("token={token}&password=a+fine+long+phrase+here"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+
+    // A reset link goes the same way, and an island's call still gets the link as a value.
+    let emp = users::by_email(&f.acme, "emp@x.se").await.expect("q").expect("emp");
+    let res = f
+        .post(
+            &HttpConfig::default(),
+            None,
+            "acme.localhost",
+            "/api/admin/reset_link",
+            &format!("user_id={}", emp.id),
+            Some(&admin),
+            &html,
+        )
+        .await;
+    assert_eq!((res.status, res.location.as_deref()), (StatusCode::FOUND, Some("/admin/users?done=reset_link")));
+    let value = res.set_cookie.iter().find_map(|c| c.strip_prefix("samtal_handover=")).expect("cookie");
+    let value = value.split(';').next().expect("value");
+    let (_, body, _) = f.page_cookies("/admin/users", &format!("__Host-samtal={admin}; samtal_handover={value}")).await;
+    assert!(body.contains("Till emp@x.se.") && body.contains("/set-password#token="), "no reset link shown");
+    let json =
+        f.call("acme.localhost", "/api/admin/reset_link", &format!("user_id={}", emp.id), Some(&admin), None).await;
+    assert!(json.set_cookie.iter().all(|c| !c.starts_with("samtal_handover")), "{:?}", json.set_cookie);
+    let issued: app::model::auth::LinkIssued = serde_json::from_str(&json.body).expect("link");
+    assert!(issued.path.is_some_and(|p| p.starts_with("/set-password#token=")));
+    // A refused invitation comes back with its code and no cookie.
+    let dup = f
+        .post(&HttpConfig::default(), None, "acme.localhost", "/api/admin/invite_user", form, Some(&admin), &html)
+        .await;
+    assert_eq!(dup.location.as_deref(), Some("/admin/users?error=invalid&why=duplicate_email"));
+    assert!(dup.set_cookie.iter().all(|c| !c.starts_with("samtal_handover")));
+    f.env.cleanup().await;
+}
+
+/// The logbook's CSV export is a plain form: the answer is the file itself (the page stays), not
+/// cached; a refused filter comes back to the logbook with its code; employees get nothing.
+async fn a_plain_form_downloads_the_logbook_as_a_file(b: Backend) {
+    let f = fx(b).await;
+    let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
+    let emp = f.sign_in("acme.localhost", "emp@x.se", PW).await.cookie.expect("session");
+    let html = [("origin", "http://acme.localhost"), ("accept", "text/html,application/xhtml+xml")];
+    let post = |form: &'static str, cookie: String| {
+        let f = &f;
+        async move {
+            f.post(&HttpConfig::default(), None, "acme.localhost", "/api/admin/logbook_csv", form, Some(&cookie), &html)
+                .await
+        }
+    };
+    let res = post("from=&to=&action=auth.sign_in.succeeded&user=", admin.clone()).await;
+    assert_eq!(res.status, StatusCode::OK, "{:?} {}", res.location, res.body);
+    let h = |n: header::HeaderName| res.headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert_eq!(h(header::CONTENT_TYPE), "text/csv; charset=utf-8");
+    assert_eq!(h(header::CONTENT_DISPOSITION), r#"attachment; filename="samtal-logbook.csv""#);
+    assert!(h(header::CACHE_CONTROL).contains("no-store"));
+    let lines: Vec<&str> = res.body.lines().collect();
+    assert!(lines[0].starts_with(r#""seq","#), "{}", res.body);
+    assert_eq!(lines.len(), 3, "a header and the two sign-ins: {}", res.body);
+    assert!(lines[1..].iter().all(|l| l.contains("auth.sign_in.succeeded")));
+    let bad = post("from=2026-02-30&to=&action=&user=", admin.clone()).await;
+    assert_eq!(
+        (bad.status, bad.location.as_deref()),
+        (StatusCode::FOUND, Some("/admin/logbook?error=invalid&why=date"))
+    );
+    let denied = post("from=&to=&action=&user=", emp).await;
+    assert!(!denied.body.contains("seq"), "an employee got the logbook");
+    assert_ne!(denied.status, StatusCode::OK);
+    let log = logbook::list(&f.acme, &Filter::default()).await.expect("log");
+    assert_eq!(log.iter().filter(|e| e.action == "logbook.exported").count(), 1, "one export, logged once");
     f.env.cleanup().await;
 }

@@ -181,13 +181,55 @@ mod server_side {
         result
     }
 
-    /// Answers a plain form post (no script ran: the browser asked for HTML) with a redirect to
-    /// `path`, one of our own pages. A call from an island gets its value as usual.
-    pub fn redirect_form_post(path: &str) {
-        let plain_form = use_context::<http::request::Parts>().is_some_and(|p| {
-            p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+    /// Answers a plain form post that made a one-time link: back to the users page, with the
+    /// link sealed in a short-lived cookie that only this admin's next view of that page opens
+    /// (`core::auth::handover`), never in the address. `done` names what was made; an e-mailed
+    /// link says so instead. Any other caller gets the [`LinkIssued`] as it is.
+    ///
+    /// [`LinkIssued`]: crate::model::auth::LinkIssued
+    pub fn answer_link_form(
+        result: Result<(Tenant, User, User, crate::model::auth::LinkIssued), AppError>,
+        done: &str,
+    ) -> Result<crate::model::auth::LinkIssued, AppError> {
+        use crate::core::auth::handover::{self, Handover};
+        let result = result.map(|(tenant, admin, user, mut issued)| {
+            if let (true, Some(path)) = (is_plain_form(), &issued.path) {
+                let link = Handover { user_id: user.id.clone(), path: path.clone() };
+                match handover::seal(&tenant, &SystemClock, &admin.id, &link) {
+                    Some(sealed) => set_cookie(&handover::set_cookie(&sealed)),
+                    None => tracing::error!("could not seal a one-time link for its page"),
+                }
+                // The redirect's body is no place for the token either.
+                issued.path = None;
+            }
+            issued
         });
-        if plain_form {
+        let done = match &result {
+            Ok(issued) if issued.emailed => "link_emailed",
+            _ => done,
+        };
+        answer_form(result, handover::PAGE, done)
+    }
+
+    /// Adds a `Set-Cookie` header to this response.
+    pub fn set_cookie(cookie: &str) {
+        if let (Some(res), Ok(v)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(cookie))
+        {
+            res.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+
+    /// Whether this request is a plain form post: no script ran, the browser asked for HTML.
+    fn is_plain_form() -> bool {
+        use_context::<http::request::Parts>().is_some_and(|p| {
+            p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+        })
+    }
+
+    /// Answers a plain form post with a redirect to `path`, one of our own pages. A call from
+    /// an island gets its value as usual.
+    pub fn redirect_form_post(path: &str) {
+        if is_plain_form() {
             leptos_axum::redirect(path);
         }
     }

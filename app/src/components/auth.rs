@@ -22,6 +22,8 @@ pub struct Frame {
     pub me: Option<Me>,
     /// The organisation's IANA time zone; pages show times in it (`components::time`).
     pub time_zone: String,
+    /// This page's own origin (`https://acme.samtal.se`), for links a person copies from it.
+    pub site: String,
 }
 
 /// This request's frame; empty outside a tenant request (never a reason to fail a render).

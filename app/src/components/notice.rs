@@ -20,6 +20,9 @@ pub fn done_text(code: &str, t: &'static DoneTexts) -> Option<&'static str> {
         "password" => t.password,
         "password_set" => t.password_set,
         "settings" => t.settings,
+        "invited" => t.invited,
+        "reset_link" => t.reset_link,
+        "link_emailed" => t.link_emailed,
         _ => return None,
     })
 }

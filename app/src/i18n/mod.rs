@@ -32,17 +32,6 @@ pub struct Words {
     pub password_hint: &'static str,
     pub set_password: &'static str,
     pub password_is_set: &'static str,
-    pub invite_title: &'static str,
-    pub invite: &'static str,
-    pub invited: &'static str,
-    pub link_emailed: &'static str,
-    pub link_hand_over: &'static str,
-    pub one_time_link: &'static str,
-    pub reset_link: &'static str,
-    pub reset_link_made: &'static str,
-    pub prepare_csv: &'static str,
-    pub events_ready: fn(usize) -> String,
-    pub download_csv: &'static str,
     pub errors: &'static ErrorWords,
 }
 
@@ -175,7 +164,13 @@ pub struct AccountTexts {
 
 pub struct UsersTexts {
     pub title: &'static str,
-    pub needs_script: &'static str,
+    pub invite_title: &'static str,
+    pub invite: &'static str,
+    pub reset_link: &'static str,
+    pub link_title: &'static str,
+    pub link_for: fn(&str) -> String,
+    pub link_hand_over: &'static str,
+    pub one_time_link: &'static str,
     pub accounts_title: &'static str,
     pub disabled: &'static str,
     pub active: &'static str,
@@ -209,7 +204,7 @@ pub struct LogbookTexts {
     pub page: fn(u32) -> String,
     pub export_title: &'static str,
     pub export_hint: &'static str,
-    pub export_needs_script: &'static str,
+    pub download_csv: &'static str,
     pub filter_label: &'static str,
     pub from: &'static str,
     pub to: &'static str,
@@ -253,6 +248,9 @@ pub struct DoneTexts {
     pub password: &'static str,
     pub password_set: &'static str,
     pub settings: &'static str,
+    pub invited: &'static str,
+    pub reset_link: &'static str,
+    pub link_emailed: &'static str,
 }
 
 /// Pages the server answers outside the app (no organisation known yet, or the app failed):

@@ -14,13 +14,15 @@ fn swedish_is_not_english_copied() {
         (sv.words.role_manager, en.words.role_manager),
         (sv.words.role_employee, en.words.role_employee),
         (sv.words.password_hint, en.words.password_hint),
-        (sv.words.one_time_link, en.words.one_time_link),
+        (sv.users.one_time_link, en.users.one_time_link),
         (sv.frame.footer, en.frame.footer),
         (sv.frame.language, en.frame.language),
         (sv.frame.main_nav, en.frame.main_nav),
         (sv.home.hero_title, en.home.hero_title),
         (sv.home.nothing_waiting, en.home.nothing_waiting),
-        (sv.users.needs_script, en.users.needs_script),
+        (sv.users.link_hand_over, en.users.link_hand_over),
+        (sv.logbook.download_csv, en.logbook.download_csv),
+        (sv.done.link_emailed, en.done.link_emailed),
         (sv.logbook.lead, en.logbook.lead),
         (sv.organisation.time_zone_hint, en.organisation.time_zone_hint),
         (sv.done.settings, en.done.settings),
@@ -35,8 +37,8 @@ fn swedish_is_not_english_copied() {
     }
     assert_eq!((sv.home.hello)("Anna"), "Hej, Anna");
     assert_eq!((en.home.hello)("Anna"), "Hello, Anna");
-    assert_eq!((sv.words.events_ready)(1), "1 händelse klar.");
-    assert_eq!((en.words.events_ready)(2), "2 events ready.");
+    assert_eq!((sv.users.link_for)("Anna"), "Till Anna.");
+    assert_eq!((en.users.link_for)("Anna"), "For Anna.");
     assert_ne!((sv.home.invited_waiting)(3), (en.home.invited_waiting)(3));
 }
 

@@ -11,13 +11,10 @@ pub async fn set_language(lang: String, back: Option<String>) -> Result<(), AppE
     let back = crate::components::auth::safe_next(back);
     let result = match Lang::parse(&lang) {
         Some(lang) => {
-            let cookie =
-                format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; Secure; HttpOnly", lang.code());
-            if let (Some(res), Ok(v)) =
-                (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&cookie))
-            {
-                res.append_header(http::header::SET_COOKIE, v);
-            }
+            super::super::set_cookie(&format!(
+                "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; Secure; HttpOnly",
+                lang.code()
+            ));
             Ok(())
         }
         None => Err(AppError::Invalid(crate::error::Problem::BadLanguage)),

@@ -2,6 +2,7 @@
 //! Everything lives in the tenant's own database, so an account, a session or a token of one
 //! tenant does not exist at another.
 pub mod guard;
+pub mod handover;
 pub mod password;
 pub mod service;
 pub mod session_store;

@@ -36,6 +36,7 @@ pub struct Tenant {
 
 struct TenantKeys {
     logbook: zeroize::Zeroizing<[u8; 32]>,
+    handover: zeroize::Zeroizing<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Tenant {
@@ -47,13 +48,18 @@ impl std::fmt::Debug for Tenant {
 impl Tenant {
     pub(crate) fn new(slug: Slug, db: Db, master: &MasterKey) -> Self {
         let logbook = master.derive("samtal/logbook/v1", slug.as_str().as_bytes());
-        Self { slug, db, keys: Arc::new(TenantKeys { logbook }) }
+        let handover = master.derive("samtal/link-handover/v1", slug.as_str().as_bytes());
+        Self { slug, db, keys: Arc::new(TenantKeys { logbook, handover }) }
     }
     pub fn slug(&self) -> &Slug {
         &self.slug
     }
     pub fn db(&self) -> &Db {
         &self.db
+    }
+    /// Seals one-time links on their way to the admin's page (`auth::handover`).
+    pub(crate) fn handover_key(&self) -> &[u8; 32] {
+        &self.keys.handover
     }
 }
 

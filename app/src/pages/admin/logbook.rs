@@ -1,17 +1,16 @@
 use std::collections::HashMap;
 
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::admin::{logbook_choices, logbook_csv, logbook_entries, LogChoices, LogRow},
-    components::{auth::use_frame, time::local_time},
+    api::admin::{logbook_choices, logbook_entries, LogChoices, LogRow, LogbookCsv},
     components::{
-        auth::Gate,
-        form::{Outcome, OutcomeText},
+        auth::{use_frame, Gate},
+        time::local_time,
     },
-    i18n::{use_lang, use_texts, words, Lang, Texts},
+    i18n::{use_lang, use_texts, Texts},
     model::{auth::Role, format::percent_encode},
 };
 
@@ -47,7 +46,7 @@ impl Filter {
 }
 
 /// Server HTML: the filter is a plain GET form and pages are links, so the logbook works
-/// without any script; only the CSV download is an island.
+/// without any script; the CSV is a plain form post that the server answers with the file.
 #[component]
 pub fn LogbookPage() -> impl IntoView {
     let t = use_texts();
@@ -116,8 +115,13 @@ fn Logbook(
         <section class="card" aria-labelledby="export-title">
             <h2 id="export-title">{t.export_title}</h2>
             <p class="hint">{t.export_hint}</p>
-            <noscript><p class="hint">{t.export_needs_script}</p></noscript>
-            <Export from=filter.from to=filter.to action=filter.action user=filter.user lang />
+            <form method="post" action=LogbookCsv::url()>
+                <input type="hidden" name="from" value=filter.from />
+                <input type="hidden" name="to" value=filter.to />
+                <input type="hidden" name="action" value=filter.action />
+                <input type="hidden" name="user" value=filter.user />
+                <button type="submit" class="button secondary" id="log-export">{t.download_csv}</button>
+            </form>
         </section>
     }
 }
@@ -163,64 +167,6 @@ fn Filters(c: LogChoices, filter: Filter) -> impl IntoView {
         </form>
     }
 }
-
-/// Prepares the CSV of what the filter matches and offers it as a download: an island, because
-/// the file is made in the browser from the server function's answer.
-#[island]
-pub fn Export(from: String, to: String, action: String, user: String, lang: Lang) -> impl IntoView {
-    let w = words(lang);
-    let export = Outcome::new(lang);
-    let csv_href = RwSignal::new(None::<String>);
-    let filter = StoredValue::new((from, to, action, user));
-    let ready = RwSignal::new(false);
-    Effect::new(move || ready.set(true));
-    let on_export = move |_| {
-        let (from, to, action, user) = filter.get_value();
-        csv_href.set(None);
-        export.run(logbook_csv(from, to, action, user), move |csv| {
-            let lines = csv.lines().count().saturating_sub(1);
-            if let Some(old) = csv_href.get_untracked() {
-                release_download(&old);
-            }
-            csv_href.set(download_url(&csv));
-            Some((w.events_ready)(lines))
-        });
-    };
-    view! {
-        <button type="button" class="button secondary" id="log-export" on:click=on_export
-            disabled=move || !ready.get() || export.busy.get()>{w.prepare_csv}</button>
-        <OutcomeText outcome=export />
-        {move || csv_href.get().map(|href| view! {
-            <p><a id="log-download" href=href download="samtal-logbook.csv">{w.download_csv}</a></p>
-        })}
-    }
-}
-
-/// A `blob:` URL for the CSV: a `data:` URL would hit the browsers' 2 MB URL limit on a big
-/// export. Released when replaced.
-#[cfg(feature = "hydrate")]
-fn download_url(csv: &str) -> Option<String> {
-    use leptos::wasm_bindgen::JsValue;
-    let parts = web_sys::js_sys::Array::of1(&JsValue::from_str(csv));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
-    web_sys::Url::create_object_url_with_blob(&blob).ok()
-}
-
-#[cfg(feature = "hydrate")]
-fn release_download(url: &str) {
-    let _ = web_sys::Url::revoke_object_url(url);
-}
-
-// The server never renders a download link (it appears after a click).
-#[cfg(not(feature = "hydrate"))]
-fn download_url(_csv: &str) -> Option<String> {
-    None
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn release_download(_url: &str) {}
 
 fn row(r: LogRow, names: &HashMap<String, String>, all: &'static Texts) -> impl IntoView {
     let t = &all.logbook;

@@ -1,41 +1,37 @@
-use leptos::{html, prelude::*, server_fn::ServerFn};
+use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 
 use crate::{
     api::admin::{
-        invite_user, list_users, password_policy, reset_link, ChangeRole, EndSessions, SetPasswordPolicy,
-        SetUserEnabled,
+        list_users, password_policy, ChangeRole, EndSessions, InviteUser, ResetLink, SetPasswordPolicy, SetUserEnabled,
     },
-    components::{
-        auth::{use_frame, Gate},
-        form::{selected, value_of, Outcome, OutcomeText},
-        notice::Notice,
-    },
-    i18n::{use_lang, use_texts, words, Lang},
+    components::{auth::use_frame, auth::Gate, notice::Notice},
+    i18n::{use_lang, use_texts, words},
     model::auth::{Role, UserView},
 };
 
 const ROLES: [Role; 3] = [Role::Employee, Role::Manager, Role::Admin];
 
-/// Accounts, invitations and the password rule. The list and every change to an account are
-/// server HTML with plain forms; only what must show a one-time link in place is an island.
+/// Accounts, invitations and the password rule: server HTML with plain forms and no island.
+/// A one-time link made by a form here comes back to this page sealed in a cookie (never in the
+/// address) and is shown once (`core::auth::handover`).
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let t = use_texts();
     let lang = use_lang();
+    // Read before anything streams, in a store: the `Gate`'s children may render more than once.
+    let new_link = StoredValue::new(take_new_link());
     view! {
         <Title text=t.users.title />
         <Gate role=Role::Admin>
             <h1>{t.users.title}</h1>
             <Notice />
-            <noscript>
-                <p class="hint">{t.users.needs_script}</p>
-            </noscript>
-            <Invite lang />
             <Suspense fallback=move || view! { <p role="status">{t.frame.loading}</p> }>
                 {Suspend::new(async move {
                     match (list_users().await, password_policy().await) {
                         (Ok(users), Ok(min_len)) => view! {
+                            <NewLink link=new_link.get_value() users=users.clone() />
+                            <Invite />
                             <Accounts users />
                             <PasswordPolicy min_len />
                         }.into_any(),
@@ -47,6 +43,60 @@ pub fn UsersPage() -> impl IntoView {
             </Suspense>
         </Gate>
     }
+}
+
+/// A link made for someone, as the users page shows it once: whose it is and the full address.
+#[derive(Clone, Debug, Default)]
+struct FreshLink {
+    user_id: String,
+    path: String,
+}
+
+/// The link a form post just made, if this request carries it sealed for the signed-in admin;
+/// the cookie ends with this response either way. Read before anything streams, so the
+/// `Set-Cookie` goes out with the page's headers.
+fn take_new_link() -> Option<FreshLink> {
+    #[cfg(feature = "ssr")]
+    {
+        use crate::core::{auth::handover, clock::SystemClock, tenancy::Tenant};
+        let parts = use_context::<http::request::Parts>()?;
+        let value = parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(handover::from_cookie_header)?;
+        crate::api::set_cookie(&handover::clear_cookie());
+        let me = use_frame().me?;
+        let tenant = use_context::<Tenant>()?;
+        handover::open(&tenant, &SystemClock, &me.user_id, value)
+            .map(|h| FreshLink { user_id: h.user_id, path: h.path })
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+/// The link just made, in a read-only field that is easy to select and copy, with whom it is
+/// for. Shown once; a reload has no cookie left to open.
+#[component]
+fn NewLink(link: Option<FreshLink>, users: Vec<UserView>) -> impl IntoView {
+    let t = &use_texts().users;
+    link.map(|link| {
+        let name = users.into_iter().find(|u| u.id == link.user_id).map(|u| u.display_name).unwrap_or_default();
+        let full = format!("{}{}", use_frame().site, link.path);
+        view! {
+            <section class="card handover" aria-labelledby="new-link-title" id="new-link">
+                <h2 id="new-link-title">{t.link_title}</h2>
+                <p>{(t.link_for)(&name)} " " {t.link_hand_over}</p>
+                <div class="form">
+                    <label for="new-link-value">{t.one_time_link}</label>
+                    <input id="new-link-value" type="text" readonly value=full />
+                </div>
+            </section>
+        }
+    })
 }
 
 #[component]
@@ -65,72 +115,27 @@ fn Accounts(users: Vec<UserView>) -> impl IntoView {
     }
 }
 
-/// Invites a person: the account is created and a one-time link shown to hand over. An island:
-/// the link must appear in place, never in an address.
-#[island]
-pub fn Invite(lang: Lang) -> impl IntoView {
-    let w = words(lang);
-    let email = NodeRef::<html::Input>::new();
-    let name = NodeRef::<html::Input>::new();
-    let role = NodeRef::<html::Select>::new();
-    let outcome = Outcome::new(lang);
-    let link = RwSignal::new(None::<String>);
-    // Off until the island runs: without it a submit could only reload the page.
-    let ready = RwSignal::new(false);
-    Effect::new(move || ready.set(true));
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let r = Role::parse(&selected(&role)).unwrap_or(Role::Employee);
-        link.set(None);
-        outcome.run(invite_user(value_of(&email), value_of(&name), r), move |issued| {
-            link.set(issued.path.as_deref().map(full_link));
-            Some(handed_out(w.invited, issued.emailed, lang))
-        });
-    };
+/// Invites a person: a plain form; the page it comes back to shows the new link.
+#[component]
+fn Invite() -> impl IntoView {
+    let lang = use_lang();
+    let (t, w) = (&use_texts().users, words(lang));
     view! {
         <section class="card" aria-labelledby="invite-title">
-            <h2 id="invite-title">{w.invite_title}</h2>
-            <form class="form" on:submit=on_submit>
+            <h2 id="invite-title">{t.invite_title}</h2>
+            <form class="form" method="post" action=InviteUser::url()>
                 <label for="invite-email">{w.email}</label>
-                <input id="invite-email" type="email" required maxlength="254" autocomplete="off" node_ref=email />
+                <input id="invite-email" name="email" type="email" required maxlength="254" autocomplete="off" />
                 <label for="invite-name">{w.name}</label>
-                <input id="invite-name" type="text" required maxlength="200" autocomplete="off" node_ref=name />
+                <input id="invite-name" name="display_name" type="text" required maxlength="200" autocomplete="off" />
                 <label for="invite-role">{w.role}</label>
-                <select id="invite-role" node_ref=role>
+                <select id="invite-role" name="role">
                     {ROLES.map(|r| view! { <option value=r.as_str() selected=r == Role::Employee>{r.label(lang)}</option> })}
                 </select>
-                <button type="submit" class="button" id="invite-submit" disabled=move || !ready.get() || outcome.busy.get()>{w.invite}</button>
-                <OutcomeText outcome id="invite-result" />
+                <button type="submit" class="button" id="invite-submit">{t.invite}</button>
             </form>
-            <OneTimeLink link id="invite-link" label=w.one_time_link />
         </section>
     }
-}
-
-/// A one-time link in a read-only field, easy to select and copy.
-#[component]
-fn OneTimeLink(link: RwSignal<Option<String>>, #[prop(into)] id: String, label: &'static str) -> impl IntoView {
-    move || {
-        let id = id.clone();
-        link.get().map(|l| {
-            view! {
-                <div class="form">
-                    <label for=id.clone()>{label}</label>
-                    <input id=id type="text" readonly value=l />
-                </div>
-            }
-        })
-    }
-}
-
-/// What to tell the admin about a new link.
-fn handed_out(done: &str, emailed: bool, lang: Lang) -> String {
-    let w = words(lang);
-    format!("{done} {}", if emailed { w.link_emailed } else { w.link_hand_over })
-}
-
-fn full_link(path: &str) -> String {
-    format!("{}{path}", window().location().origin().unwrap_or_default())
 }
 
 /// One account: server HTML; its changes are plain forms (the server answers with this page).
@@ -176,34 +181,14 @@ fn UserRow(user: UserView, own: bool) -> impl IntoView {
                             <input type="hidden" name="user_id" value=id.clone() />
                             <button type="submit" class="button secondary end-sessions">{t.end_sessions}</button>
                         </form>
-                        <ResetLink user_id=id.clone() lang />
+                        <form method="post" action=ResetLink::url()>
+                            <input type="hidden" name="user_id" value=id.clone() />
+                            <button type="submit" class="button secondary reset">{t.reset_link}</button>
+                        </form>
                     </div>
                 }.into_any()
             }}
         </li>
-    }
-}
-
-/// A reset link for one account, shown in place (an island: a link never goes into an address).
-#[island]
-pub fn ResetLink(user_id: String, lang: Lang) -> impl IntoView {
-    let w = words(lang);
-    let outcome = Outcome::new(lang);
-    let link = RwSignal::new(None::<String>);
-    let link_id = format!("link-{user_id}");
-    let id = StoredValue::new(user_id);
-    let ready = RwSignal::new(false);
-    Effect::new(move || ready.set(true));
-    let reset = move |_| {
-        outcome.run(reset_link(id.get_value()), move |issued| {
-            link.set(issued.path.as_deref().map(full_link));
-            Some(handed_out(w.reset_link_made, issued.emailed, lang))
-        });
-    };
-    view! {
-        <button type="button" class="button secondary reset" on:click=reset disabled=move || !ready.get() || outcome.busy.get()>{w.reset_link}</button>
-        <OutcomeText outcome />
-        <OneTimeLink link id=link_id label=w.one_time_link />
     }
 }
 

@@ -1,0 +1,169 @@
+//! A one-time link carried from the form post that made it to the page that shows it, for an
+//! admin without JavaScript. The link must never go into an address (it would sit in history
+//! and logs) nor into a database (tokens are stored only as hashes), so the redirect after the
+//! post takes it along in a short-lived cookie, sealed with AES-256-GCM under a key only this
+//! tenant's server derives. The associated data binds it to the tenant and the admin who made
+//! it: a cookie copied into another session or organisation does not open.
+use aes_gcm::{
+    aead::{Aead, Payload},
+    Aes256Gcm, KeyInit, Nonce,
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+
+use crate::core::{clock::Clock, tenancy::Tenant};
+
+/// The cookie's name; it is sent only to the users page (`Path`), never to another site.
+pub const COOKIE: &str = "samtal_handover";
+/// The page that shows the link and ends the cookie.
+pub const PAGE: &str = "/admin/users";
+/// How long a sealed link can be opened: long enough for the redirect, not for a later reload.
+pub const MAX_AGE_SECONDS: i64 = 120;
+const VERSION: u8 = 1;
+const NONCE_LEN: usize = 12;
+
+/// What the page shows: whose link it is and the link's path (`/set-password#token=…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handover {
+    pub user_id: String,
+    pub path: String,
+}
+
+/// The cookie value for `handover`, made by `admin_id`; `None` only if the random source failed.
+pub fn seal(tenant: &Tenant, clock: &dyn Clock, admin_id: &str, handover: &Handover) -> Option<String> {
+    seal_with(tenant.handover_key(), tenant.slug().as_str(), clock, admin_id, handover)
+}
+
+/// The link in `value`, if it was sealed for this tenant and admin and has not expired. Anything
+/// else (another admin's, tampered, old, not ours at all) is simply no link.
+pub fn open(tenant: &Tenant, clock: &dyn Clock, admin_id: &str, value: &str) -> Option<Handover> {
+    open_with(tenant.handover_key(), tenant.slug().as_str(), clock, admin_id, value)
+}
+
+fn seal_with(key: &[u8; 32], slug: &str, clock: &dyn Clock, admin_id: &str, handover: &Handover) -> Option<String> {
+    let cipher = Aes256Gcm::new_from_slice(key).ok()?;
+    let mut nonce = [0u8; NONCE_LEN];
+    getrandom::fill(&mut nonce).ok()?;
+    let expires = clock.now_ms() / 1000 + MAX_AGE_SECONDS;
+    let mut plain = zeroize::Zeroizing::new(Vec::with_capacity(8 + handover.user_id.len() + 1 + handover.path.len()));
+    plain.extend_from_slice(&expires.to_be_bytes());
+    plain.extend_from_slice(handover.user_id.as_bytes());
+    plain.push(0);
+    plain.extend_from_slice(handover.path.as_bytes());
+    let aad = aad(slug, admin_id);
+    let sealed = cipher.encrypt(Nonce::from_slice(&nonce), Payload { msg: &plain, aad: &aad }).ok()?;
+    let mut out = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
+    out.push(VERSION);
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&sealed);
+    Some(URL_SAFE_NO_PAD.encode(out))
+}
+
+fn open_with(key: &[u8; 32], slug: &str, clock: &dyn Clock, admin_id: &str, value: &str) -> Option<Handover> {
+    // A sealed link is about a hundred bytes; a longer value is not one of ours.
+    if value.len() > 1024 {
+        return None;
+    }
+    let bytes = URL_SAFE_NO_PAD.decode(value).ok()?;
+    let (&version, rest) = bytes.split_first()?;
+    if version != VERSION || rest.len() < NONCE_LEN {
+        return None;
+    }
+    let (nonce, sealed) = rest.split_at(NONCE_LEN);
+    let cipher = Aes256Gcm::new_from_slice(key).ok()?;
+    let aad = aad(slug, admin_id);
+    let plain =
+        zeroize::Zeroizing::new(cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: &aad }).ok()?);
+    let (expires, rest) = plain.split_first_chunk::<8>()?;
+    if clock.now_ms() / 1000 > i64::from_be_bytes(*expires) {
+        return None;
+    }
+    let text = std::str::from_utf8(rest).ok()?;
+    let (user_id, path) = text.split_once('\0')?;
+    Some(Handover { user_id: user_id.to_string(), path: path.to_string() })
+}
+
+/// The cookie a sealed value travels in: to the users page only, never readable by a script.
+pub fn set_cookie(value: &str) -> String {
+    format!("{COOKIE}={value}; Path={PAGE}; Max-Age={MAX_AGE_SECONDS}; SameSite=Strict; Secure; HttpOnly")
+}
+
+/// Ends the cookie once its page has shown the link.
+pub fn clear_cookie() -> String {
+    format!("{COOKIE}=; Path={PAGE}; Max-Age=0; SameSite=Strict; Secure; HttpOnly")
+}
+
+/// The sealed value in a request's `Cookie` header, if there is one.
+pub fn from_cookie_header(header: &str) -> Option<&str> {
+    header.split(';').filter_map(|c| c.trim().split_once('=')).find(|(name, _)| *name == COOKIE).map(|(_, v)| v)
+}
+
+fn aad(slug: &str, admin_id: &str) -> Vec<u8> {
+    let mut aad = b"samtal link handover v1\0".to_vec();
+    aad.extend_from_slice(slug.as_bytes());
+    aad.push(0);
+    aad.extend_from_slice(admin_id.as_bytes());
+    aad
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::clock::ManualClock;
+
+    const KEY: [u8; 32] = [7; 32];
+
+    fn link() -> Handover {
+        Handover { user_id: "u-1".into(), path: "/set-password#token=abc".into() }
+    }
+
+    #[test]
+    fn only_the_admin_who_made_it_opens_it_in_its_own_organisation_in_time() {
+        let clock = ManualClock::at(1_000_000_000);
+        let value = seal_with(&KEY, "acme", &clock, "admin-1", &link()).expect("sealed");
+        assert!(!value.contains("abc"), "the token shows through the cookie");
+        assert_eq!(open_with(&KEY, "acme", &clock, "admin-1", &value), Some(link()));
+        assert_eq!(open_with(&KEY, "acme", &clock, "admin-2", &value), None, "another admin");
+        assert_eq!(open_with(&KEY, "beta", &clock, "admin-1", &value), None, "another organisation's name");
+        assert_eq!(open_with(&[8; 32], "acme", &clock, "admin-1", &value), None, "another key");
+        clock.set(1_000_000_000 + MAX_AGE_SECONDS * 1000);
+        assert!(open_with(&KEY, "acme", &clock, "admin-1", &value).is_some(), "still in time");
+        clock.set(1_000_000_000 + (MAX_AGE_SECONDS + 1) * 1000);
+        assert_eq!(open_with(&KEY, "acme", &clock, "admin-1", &value), None, "expired");
+    }
+
+    #[test]
+    fn two_seals_of_one_link_differ() {
+        let clock = ManualClock::at(1_000_000_000);
+        let a = seal_with(&KEY, "acme", &clock, "admin-1", &link()).expect("sealed");
+        let b = seal_with(&KEY, "acme", &clock, "admin-1", &link()).expect("sealed");
+        assert_ne!(a, b, "a nonce was reused");
+    }
+
+    #[test]
+    fn a_tampered_or_foreign_value_is_no_link() {
+        let clock = ManualClock::at(1_000_000_000);
+        let value = seal_with(&KEY, "acme", &clock, "admin-1", &link()).expect("sealed");
+        let mut bytes = URL_SAFE_NO_PAD.decode(&value).expect("base64");
+        for i in [1, bytes.len() / 2, bytes.len() - 1] {
+            bytes[i] ^= 1;
+            assert_eq!(open_with(&KEY, "acme", &clock, "admin-1", &URL_SAFE_NO_PAD.encode(&bytes)), None, "bit {i}");
+            bytes[i] ^= 1;
+        }
+        bytes[0] = 2;
+        assert_eq!(open_with(&KEY, "acme", &clock, "admin-1", &URL_SAFE_NO_PAD.encode(&bytes)), None, "version");
+        for junk in ["", "x", "!!!", &"A".repeat(5000), &URL_SAFE_NO_PAD.encode([1u8; 13])] {
+            assert_eq!(open_with(&KEY, "acme", &clock, "admin-1", junk), None, "{junk:.20}");
+        }
+    }
+
+    #[test]
+    fn the_cookie_is_found_among_others_and_goes_only_to_its_page() {
+        assert_eq!(from_cookie_header("a=1; samtal_handover=xyz; b=2"), Some("xyz"));
+        assert_eq!(from_cookie_header("samtal_handover_x=1"), None);
+        let set = set_cookie("v");
+        for part in ["Path=/admin/users", "HttpOnly", "Secure", "SameSite=Strict", "Max-Age=120"] {
+            assert!(set.contains(part), "{set} lacks {part}");
+        }
+        assert!(clear_cookie().contains("Max-Age=0"));
+    }
+}
