@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 perf_too=false
 [ "${1:-}" = "--perf" ] && perf_too=true
-bin=target/release/samtal
+bin=${SAMTAL_BENCH_BIN:-target/release/samtal}
 [ -x "$bin" ] || { echo "build first: scripts/build.sh" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
@@ -33,6 +33,9 @@ cookie=$(curl -s -o /dev/null -D - "$base/api/auth/sign_in" -H "Host: $host" -H 
   --data-urlencode "email=$email" --data-urlencode "password=$password" |
   tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(__Host-samtal=[^;]*\).*/\1/p')
 [ -n "$cookie" ] || { echo "could not sign in" >&2; cat "$log" >&2; exit 1; }
+# The signed-in page itself, not the sign-in prompt a bad cookie would get.
+curl -s "$base/account" -H "Host: $host" -H "Cookie: $cookie" | grep -q 'id="sessions"' ||
+  { echo "/account did not render signed in" >&2; exit 1; }
 
 run() { # name, path, extra wrk args…
   local name=$1 path=$2
@@ -57,6 +60,6 @@ fi
 run /account /account -H "Cookie: $cookie"
 if $perf_too; then
   wait "$perf_pid" || true
-  perf report -i "$data/perf.data" --no-children --sort symbol --percent-limit 1.5 --stdio 2>/dev/null |
-    grep -E '^ +[0-9.]+%' | head -40
+  perf report -i "$data/perf.data" --no-children --sort dso,symbol -g none --percent-limit 1 --stdio 2>/dev/null |
+    grep -E "^ +[0-9.]+%" | sed "s/  */ /g" | cut -c1-140 | head -40
 fi

@@ -47,6 +47,7 @@ pub fn hydrate() {
 /// the browser bundle holds only the `#[island]`s (see docs/architecture.md, "How a page is
 /// made").
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    announce_bundle(&options);
     view! {
         <!DOCTYPE html>
         <html lang=crate::i18n::use_lang().code()>
@@ -64,6 +65,25 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Names the style sheet and the bundle in the page's response headers (`Link: rel=preload`),
+/// so a browser starts fetching them when the headers arrive instead of after parsing the head:
+/// on a slow phone that parse is a tenth of a second. The same links are in the head as well.
+fn announce_bundle(options: &LeptosOptions) {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+        let links = format!(
+            "<{pkg}.css>; rel=preload; as=style, <{pkg}.js>; rel=modulepreload, \
+             <{pkg}.wasm>; rel=preload; as=fetch; type=\"application/wasm\"; crossorigin"
+        );
+        if let Ok(v) = http::HeaderValue::from_str(&links) {
+            res.append_header(http::header::LINK, v);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = options;
 }
 
 #[component]

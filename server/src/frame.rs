@@ -5,7 +5,11 @@
 use app::model::lang::Lang;
 use app::{
     components::auth::Frame,
-    core::{auth::CurrentSession, organisation, tenancy::Tenant},
+    core::{
+        auth::CurrentSession,
+        organisation::{self, ProfileCache},
+        tenancy::Tenant,
+    },
 };
 use axum::{
     extract::Request,
@@ -13,8 +17,9 @@ use axum::{
     middleware::Next,
     response::Response,
 };
+use std::sync::Arc;
 
-pub async fn load(mut req: Request, next: Next) -> Response {
+pub async fn load(profiles: Arc<ProfileCache>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let is_page =
         matches!(*req.method(), Method::GET | Method::HEAD) && !path.starts_with("/api/") && !path.starts_with("/pkg/");
@@ -24,7 +29,7 @@ pub async fn load(mut req: Request, next: Next) -> Response {
             time_zone: organisation::DEFAULT_TIME_ZONE.to_string(),
             language: Lang::default(),
         };
-        let profile = match organisation::profile(&tenant).await {
+        let profile = match profiles.get(&tenant).await {
             Ok(Some(profile)) => profile,
             Ok(None) => fallback(tenant.slug().to_string()),
             Err(e) => {

@@ -101,6 +101,7 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
     let tenancy = app.tenancy.clone();
     let for_sessions = app.clone();
     let for_origin = app.clone();
+    let profiles = app.profiles.clone();
     let state = HttpState { leptos, app };
     let shell = {
         let state = state.clone();
@@ -124,7 +125,7 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
         .with_state(state)
         .layer(middleware::from_fn(error_status))
         // Innermost first: the page frame, session, then the Origin check, then (outermost) the tenant.
-        .layer(middleware::from_fn(crate::frame::load))
+        .layer(middleware::from_fn(move |req: Request, next: Next| crate::frame::load(profiles.clone(), req, next)))
         .layer(middleware::from_fn(move |req: Request, next: Next| auth::session(for_sessions.clone(), req, next)))
         .layer(middleware::from_fn(move |req: Request, next: Next| auth::same_origin(for_origin.clone(), req, next)))
         .layer(middleware::from_fn(move |req: Request, next: Next| tenant::resolve(tenancy.clone(), req, next)));

@@ -922,6 +922,7 @@ async fn the_language_is_the_persons_choice_else_the_organisations(b: Backend) {
     assert_eq!((profile.language, profile.time_zone.as_str()), (app::model::lang::Lang::Sv, "Europe/Stockholm"));
     let ok = f.call("acme.localhost", settings, "language=en&time_zone=Europe%2FLondon", Some(&admin), None).await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    // At once, though the frame keeps profiles a few seconds: the setter forgets this one.
     let (_, page) = f.page("/sign-in", "").await;
     assert!(page.contains(r#"<html lang="en""#), "the organisation's default now");
     let (_, page) = f.page("/sign-in", "samtal_lang=sv").await;

@@ -95,6 +95,13 @@ async fn home_page_is_server_rendered_with_strict_headers() {
     assert_eq!(h[header::CACHE_CONTROL], "no-store");
     // The hydration script loads the bundle by the name the build gives it.
     assert!(body.contains("/pkg/samtal.wasm") || body.contains("\"samtal\""), "{body}");
+    // …and names it in the headers, so a phone starts fetching before it parses the head.
+    let link = h[header::LINK].to_str().expect("link");
+    for part in
+        ["</pkg/samtal.css>; rel=preload; as=style", "</pkg/samtal.js>; rel=modulepreload", "</pkg/samtal.wasm>"]
+    {
+        assert!(link.contains(part), "{link} lacks {part}");
+    }
 }
 
 #[tokio::test]

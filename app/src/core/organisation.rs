@@ -119,6 +119,48 @@ pub async fn set_settings(
     Ok(())
 }
 
+/// Every page's frame reads the profile; it changes a few times a year. Kept per process for a
+/// few seconds so a page costs no query for it: a change made here shows at once (the setter
+/// forgets the entry), one made by another process or the CLI within [`ProfileCache::TTL`].
+/// Bounded: at most [`ProfileCache::MAX`] organisations, emptied when full.
+#[derive(Debug, Default)]
+pub struct ProfileCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Profile)>>,
+}
+
+impl ProfileCache {
+    pub const TTL: std::time::Duration = std::time::Duration::from_secs(5);
+    pub const MAX: usize = 4096;
+
+    /// The profile of `tenant`, from memory when it is fresh, else from its database.
+    pub async fn get(&self, tenant: &Tenant) -> Result<Option<Profile>, DbError> {
+        let slug = tenant.slug().as_str();
+        if let Some((at, p)) = self.lock().get(slug) {
+            if at.elapsed() < Self::TTL {
+                return Ok(Some(p.clone()));
+            }
+        }
+        let profile = profile(tenant).await?;
+        if let Some(p) = &profile {
+            let mut entries = self.lock();
+            if entries.len() >= Self::MAX {
+                entries.clear();
+            }
+            entries.insert(slug.to_string(), (std::time::Instant::now(), p.clone()));
+        }
+        Ok(profile)
+    }
+
+    /// Drops what is kept for `tenant`, after a change.
+    pub fn forget(&self, tenant: &Tenant) {
+        self.lock().remove(tenant.slug().as_str());
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (std::time::Instant, Profile)>> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 pub async fn name(tenant: &Tenant) -> Result<Option<String>, DbError> {
     Ok(sqlx::query_scalar("SELECT name FROM organisation WHERE id = 1").fetch_optional(tenant.db().pool()).await?)
 }

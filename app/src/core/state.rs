@@ -20,6 +20,8 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     /// Set when SMTP is configured: one-time links are then e-mailed too.
     pub mailer: Option<Arc<Mailer>>,
+    /// The organisations' profiles every page's frame shows, kept a few seconds.
+    pub profiles: Arc<crate::core::organisation::ProfileCache>,
 }
 
 impl AppState {
@@ -28,7 +30,7 @@ impl AppState {
     }
 
     pub fn with_auth(tenancy: Arc<Tenancy>, auth: Auth) -> Self {
-        Self { started: Instant::now(), tenancy, auth: Arc::new(auth), mailer: None }
+        Self { started: Instant::now(), tenancy, auth: Arc::new(auth), mailer: None, profiles: Arc::default() }
     }
 
     pub fn with_mailer(mut self, mailer: Mailer) -> Self {

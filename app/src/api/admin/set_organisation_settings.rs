@@ -18,12 +18,14 @@ pub async fn set_organisation_settings(language: String, time_zone: String) -> R
     let result = async {
         let (tenant, admin) = super::super::require(Need::Role(Role::Admin)).await?;
         let language = Lang::parse(&language).ok_or(AppError::Invalid(Problem::BadLanguage))?;
-        organisation::set_settings(&tenant, admin.actor(), &SystemClock, language, &time_zone).await.map_err(
-            |e| match e {
+        organisation::set_settings(&tenant, admin.actor(), &SystemClock, language, &time_zone).await.map_err(|e| {
+            match e {
                 OrganisationError::TimeZone => AppError::Invalid(Problem::BadTimeZone),
                 e => super::super::internal(e),
-            },
-        )
+            }
+        })?;
+        super::super::state()?.profiles.forget(&tenant);
+        Ok(())
     };
     super::super::answer_form(result.await, "/admin/organisation", "settings")
 }
