@@ -108,15 +108,25 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
         move || app::shell(state.leptos.clone())
     };
     let files = leptos_axum::file_and_error_handler_with_context::<HttpState, _>(context.clone(), app::shell);
+    // The site's files through our own `ServeDir`, given the whole request: leptos_axum's file
+    // handler passes on only `Accept-Encoding`, so a browser revalidating its cached bundle
+    // (`If-Modified-Since`) got all of it again instead of a 304, on every page.
+    let site_files = tower_http::services::ServeDir::new(&config.site_root).precompressed_br().precompressed_gzip();
     let router = Router::new()
         .route("/healthz", get(healthz))
         .leptos_routes_with_context(&state, routes, context, shell)
         .fallback(move |uri: Uri, State(s): State<HttpState>, req: Request| {
-            let files = files.clone();
+            let (files, site_files) = (files.clone(), site_files.clone());
             async move {
+                if is_site_file(&s.leptos.site_root, uri.path()).await {
+                    return match tower::ServiceExt::oneshot(site_files, req).await {
+                        Ok(res) => res.map(Body::new),
+                        Err(never) => match never {},
+                    };
+                }
                 // Without a tenant (bundle paths) a missing file is a plain 404: the app, which
                 // needs a tenant, is not rendered for it.
-                if req.extensions().get::<Tenant>().is_none() && !is_site_file(&s.leptos.site_root, uri.path()).await {
+                if req.extensions().get::<Tenant>().is_none() {
                     return error_page::html(StatusCode::NOT_FOUND, |t| error_page::pair(t.no_file));
                 }
                 files(uri, State(s), req).await

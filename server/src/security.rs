@@ -78,6 +78,10 @@ fn apply(h: &mut HeaderMap, nonce: Option<&CspNonce>, is_static: bool) {
         let policy = if is_static { "no-cache" } else { "no-store" };
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
+    // The bundle is sent br, gzip or plain by what the browser accepts; a cache must keep them apart.
+    if is_static {
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
 }
 
 #[cfg(test)]

@@ -217,8 +217,24 @@ async fn static_bundle_is_served_precompressed_and_revalidated() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(h[header::CONTENT_ENCODING], "gzip");
     assert_eq!(h[header::CACHE_CONTROL], "no-cache");
+    assert_eq!(h[header::VARY], "accept-encoding");
+    // A browser revalidating what it has gets a 304 and no body, not the bundle again.
+    let since = h[header::LAST_MODIFIED].clone();
+    let again = Request::builder()
+        .uri("/pkg/samtal.js")
+        .header(header::HOST, HOST)
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .header(header::IF_MODIFIED_SINCE, since)
+        .body(Body::empty())
+        .expect("request");
+    let (status, _, body) = send(app(&s, 1024), again).await;
+    assert_eq!((status, body.as_str()), (StatusCode::NOT_MODIFIED, ""));
     let (status, h, body) = send(app(&s, 1024), get_req("/pkg/samtal.js")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(!h.contains_key(header::CONTENT_ENCODING));
     assert_eq!(body, "export default 1;");
+    // Never a file outside the site.
+    let (status, _, body) = send(app(&s, 1024), get_req("/pkg/../../etc/passwd")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!body.contains("root:"));
 }
