@@ -31,7 +31,33 @@ on_both_backends!(
     migrate_reports_a_broken_tenant_and_migrates_the_rest,
     migrations_are_idempotent_and_edits_are_refused,
     restart_keeps_everything,
+    the_frame_keeps_profiles_apart_and_forgets_a_change,
 );
+
+/// The frame's profile cache: one entry per organisation, a change made through the setter's
+/// `forget` shows at once, one made behind its back (another process, the CLI) only after the
+/// entry's few seconds.
+async fn the_frame_keeps_profiles_apart_and_forgets_a_change(b: Backend) {
+    use app::model::lang::Lang;
+    let env = TestEnv::new(b).await;
+    for (s, name) in [("acme", "Acme AB"), ("beta", "Beta AB")] {
+        env.tenancy.create_tenant(&slug(s), name, env.target()).await.expect("create");
+    }
+    let acme = env.tenancy.open_active(&slug("acme")).await.expect("acme");
+    let beta = env.tenancy.open_active(&slug("beta")).await.expect("beta");
+    let cache = organisation::ProfileCache::default();
+    let name = |p: Option<organisation::Profile>| p.expect("profile").name;
+    assert_eq!(name(cache.get(&acme).await.expect("acme")), "Acme AB");
+    assert_eq!(name(cache.get(&beta).await.expect("beta")), "Beta AB");
+    organisation::set_settings(&acme, Actor::System, &SystemClock, Lang::En, "Europe/London").await.expect("set");
+    let kept = cache.get(&acme).await.expect("acme").expect("profile");
+    assert_eq!(kept.language, Lang::Sv, "read again at once: the entry is kept");
+    cache.forget(&acme);
+    let fresh = cache.get(&acme).await.expect("acme").expect("profile");
+    assert_eq!((fresh.language, fresh.time_zone.as_str()), (Lang::En, "Europe/London"));
+    assert_eq!(cache.get(&beta).await.expect("beta").expect("profile").language, Lang::Sv);
+    env.cleanup().await;
+}
 
 /// Password hashes and sessions live in these files: only the server's user may read them, even
 /// under the usual umask 022 (which the test process has).

@@ -178,9 +178,15 @@ async fn error_status(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/html"));
     let mut res = next.run(req).await;
-    // A `Location` means something only on a redirect; server_fn leaves one on a plain form
-    // post that a server function answered with a file instead (`logbook_csv`).
-    if res.status().is_success() {
+    // server_fn leaves its redirect-back `Location` on a plain form post that a server function
+    // answered with a file instead (`logbook_csv`). Only there: a 200 with `Location` is also
+    // how Leptos tells an island's call to navigate.
+    let is_download = res
+        .headers()
+        .get(axum::http::header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("attachment"));
+    if res.status().is_success() && is_download {
         res.headers_mut().remove(axum::http::header::LOCATION);
     }
     let silent_redirect = plain_form

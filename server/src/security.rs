@@ -79,7 +79,7 @@ fn apply(h: &mut HeaderMap, nonce: Option<&CspNonce>, is_static: bool) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     }
     // The bundle is sent br, gzip or plain by what the browser accepts; a cache must keep them apart.
-    if is_static {
+    if is_static || h.contains_key(header::CONTENT_ENCODING) {
         h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
 }

@@ -974,13 +974,16 @@ async fn a_link_made_by_a_plain_form_is_shown_once_to_its_admin_only(b: Backend)
         .collect();
     assert!(token.len() >= 32, "token {token}");
     assert!(set.iter().any(|c| c.starts_with("samtal_handover=;") && c.contains("Max-Age=0")), "{set:?}");
-    // Another admin of the same organisation, a tampered value, or no admin at all: no link.
+    // Another admin of the same organisation, the same admin in another session, a tampered
+    // value, or no admin at all: no link.
+    let admin_again = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
     let mut flipped = value.clone().into_bytes();
     let i = flipped.len() / 2;
     flipped[i] = if flipped[i] == b'A' { b'B' } else { b'A' };
     let flipped = String::from_utf8(flipped).expect("ascii");
     for cookies in [
         format!("__Host-samtal={boss}; samtal_handover={value}"),
+        format!("__Host-samtal={admin_again}; samtal_handover={value}"),
         format!("__Host-samtal={admin}; samtal_handover={flipped}"),
         format!("samtal_handover={value}"),
     ] {
@@ -1037,7 +1040,12 @@ async fn a_plain_form_downloads_the_logbook_as_a_file(b: Backend) {
     let f = fx(b).await;
     let admin = f.sign_in("acme.localhost", "admin@x.se", PW).await.cookie.expect("session");
     let emp = f.sign_in("acme.localhost", "emp@x.se", PW).await.cookie.expect("session");
-    let html = [("origin", "http://acme.localhost"), ("accept", "text/html,application/xhtml+xml")];
+    // As a browser posts it: with the page it came from, which server_fn would redirect back to.
+    let html = [
+        ("origin", "http://acme.localhost"),
+        ("accept", "text/html,application/xhtml+xml"),
+        ("referer", "http://acme.localhost/admin/logbook?action=auth.sign_in.succeeded"),
+    ];
     let post = |form: &'static str, cookie: String| {
         let f = &f;
         async move {
@@ -1051,6 +1059,7 @@ async fn a_plain_form_downloads_the_logbook_as_a_file(b: Backend) {
     assert_eq!(h(header::CONTENT_TYPE), "text/csv; charset=utf-8");
     assert_eq!(h(header::CONTENT_DISPOSITION), r#"attachment; filename="samtal-logbook.csv""#);
     assert!(h(header::CACHE_CONTROL).contains("no-store"));
+    assert!(res.location.is_none(), "a download that also says where to go: {:?}", res.location);
     let lines: Vec<&str> = res.body.lines().collect();
     assert!(lines[0].starts_with(r#""seq","#), "{}", res.body);
     assert_eq!(lines.len(), 3, "a header and the two sign-ins: {}", res.body);

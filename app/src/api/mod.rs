@@ -191,18 +191,22 @@ mod server_side {
         result: Result<(Tenant, User, User, crate::model::auth::LinkIssued), AppError>,
         done: &str,
     ) -> Result<crate::model::auth::LinkIssued, AppError> {
-        use crate::core::auth::handover::{self, Handover};
-        let result = result.map(|(tenant, admin, user, mut issued)| {
+        use crate::core::auth::handover::{self, Handover, Holder};
+        let result = result.and_then(|(tenant, admin, user, mut issued)| {
             if let (true, Some(path)) = (is_plain_form(), &issued.path) {
+                let session = session().map(|s| s.cookie).unwrap_or_default();
+                let holder = Holder { admin_id: &admin.id, session: &session };
                 let link = Handover { user_id: user.id.clone(), path: path.clone() };
-                match handover::seal(&tenant, &SystemClock, &admin.id, &link) {
-                    Some(sealed) => set_cookie(&handover::set_cookie(&sealed)),
-                    None => tracing::error!("could not seal a one-time link for its page"),
-                }
+                let Some(sealed) = handover::seal(&tenant, &SystemClock, holder, &link) else {
+                    // The link was made and logged, but cannot be shown: say so (a new reset
+                    // link replaces it), never "done" with nothing to hand over.
+                    return Err(internal("could not seal a one-time link for its page"));
+                };
+                set_cookie(&handover::set_cookie(&sealed));
                 // The redirect's body is no place for the token either.
                 issued.path = None;
             }
-            issued
+            Ok(issued)
         });
         let done = match &result {
             Ok(issued) if issued.emailed => "link_emailed",

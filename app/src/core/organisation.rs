@@ -126,6 +126,8 @@ pub async fn set_settings(
 #[derive(Debug, Default)]
 pub struct ProfileCache {
     entries: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Profile)>>,
+    /// Bumped by every `forget`: a read that began before a change must not store what it read.
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl ProfileCache {
@@ -140,9 +142,13 @@ impl ProfileCache {
                 return Ok(Some(p.clone()));
             }
         }
+        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
         let profile = profile(tenant).await?;
         if let Some(p) = &profile {
             let mut entries = self.lock();
+            if self.generation.load(std::sync::atomic::Ordering::SeqCst) != generation {
+                return Ok(profile);
+            }
             if entries.len() >= Self::MAX {
                 entries.clear();
             }
@@ -153,7 +159,9 @@ impl ProfileCache {
 
     /// Drops what is kept for `tenant`, after a change.
     pub fn forget(&self, tenant: &Tenant) {
-        self.lock().remove(tenant.slug().as_str());
+        let mut entries = self.lock();
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        entries.remove(tenant.slug().as_str());
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (std::time::Instant, Profile)>> {

@@ -2,8 +2,9 @@
 //! admin without JavaScript. The link must never go into an address (it would sit in history
 //! and logs) nor into a database (tokens are stored only as hashes), so the redirect after the
 //! post takes it along in a short-lived cookie, sealed with AES-256-GCM under a key only this
-//! tenant's server derives. The associated data binds it to the tenant and the admin who made
-//! it: a cookie copied into another session or organisation does not open.
+//! tenant's server derives. The associated data binds it to the tenant, the admin who made it
+//! and that admin's session: a value copied into another session (even the same admin's) or
+//! another organisation does not open.
 use aes_gcm::{
     aead::{Aead, Payload},
     Aes256Gcm, KeyInit, Nonce,
@@ -28,18 +29,25 @@ pub struct Handover {
     pub path: String,
 }
 
-/// The cookie value for `handover`, made by `admin_id`; `None` only if the random source failed.
-pub fn seal(tenant: &Tenant, clock: &dyn Clock, admin_id: &str, handover: &Handover) -> Option<String> {
-    seal_with(tenant.handover_key(), tenant.slug().as_str(), clock, admin_id, handover)
+/// Who may open a sealed link: the admin's account and the session it was made in.
+#[derive(Debug, Clone, Copy)]
+pub struct Holder<'a> {
+    pub admin_id: &'a str,
+    pub session: &'a str,
+}
+
+/// The cookie value for `handover`, for `holder`; `None` only if the random source failed.
+pub fn seal(tenant: &Tenant, clock: &dyn Clock, holder: Holder<'_>, handover: &Handover) -> Option<String> {
+    seal_with(tenant.handover_key(), tenant.slug().as_str(), clock, holder, handover)
 }
 
 /// The link in `value`, if it was sealed for this tenant and admin and has not expired. Anything
 /// else (another admin's, tampered, old, not ours at all) is simply no link.
-pub fn open(tenant: &Tenant, clock: &dyn Clock, admin_id: &str, value: &str) -> Option<Handover> {
-    open_with(tenant.handover_key(), tenant.slug().as_str(), clock, admin_id, value)
+pub fn open(tenant: &Tenant, clock: &dyn Clock, holder: Holder<'_>, value: &str) -> Option<Handover> {
+    open_with(tenant.handover_key(), tenant.slug().as_str(), clock, holder, value)
 }
 
-fn seal_with(key: &[u8; 32], slug: &str, clock: &dyn Clock, admin_id: &str, handover: &Handover) -> Option<String> {
+fn seal_with(key: &[u8; 32], slug: &str, clock: &dyn Clock, holder: Holder<'_>, handover: &Handover) -> Option<String> {
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
     let mut nonce = [0u8; NONCE_LEN];
     getrandom::fill(&mut nonce).ok()?;
@@ -49,7 +57,7 @@ fn seal_with(key: &[u8; 32], slug: &str, clock: &dyn Clock, admin_id: &str, hand
     plain.extend_from_slice(handover.user_id.as_bytes());
     plain.push(0);
     plain.extend_from_slice(handover.path.as_bytes());
-    let aad = aad(slug, admin_id);
+    let aad = aad(slug, holder);
     let sealed = cipher.encrypt(Nonce::from_slice(&nonce), Payload { msg: &plain, aad: &aad }).ok()?;
     let mut out = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
     out.push(VERSION);
@@ -58,7 +66,7 @@ fn seal_with(key: &[u8; 32], slug: &str, clock: &dyn Clock, admin_id: &str, hand
     Some(URL_SAFE_NO_PAD.encode(out))
 }
 
-fn open_with(key: &[u8; 32], slug: &str, clock: &dyn Clock, admin_id: &str, value: &str) -> Option<Handover> {
+fn open_with(key: &[u8; 32], slug: &str, clock: &dyn Clock, holder: Holder<'_>, value: &str) -> Option<Handover> {
     // A sealed link is about a hundred bytes; a longer value is not one of ours.
     if value.len() > 1024 {
         return None;
@@ -70,7 +78,7 @@ fn open_with(key: &[u8; 32], slug: &str, clock: &dyn Clock, admin_id: &str, valu
     }
     let (nonce, sealed) = rest.split_at(NONCE_LEN);
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
-    let aad = aad(slug, admin_id);
+    let aad = aad(slug, holder);
     let plain =
         zeroize::Zeroizing::new(cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: &aad }).ok()?);
     let (expires, rest) = plain.split_first_chunk::<8>()?;
@@ -92,16 +100,21 @@ pub fn clear_cookie() -> String {
     format!("{COOKIE}=; Path={PAGE}; Max-Age=0; SameSite=Strict; Secure; HttpOnly")
 }
 
-/// The sealed value in a request's `Cookie` header, if there is one.
-pub fn from_cookie_header(header: &str) -> Option<&str> {
-    header.split(';').filter_map(|c| c.trim().split_once('=')).find(|(name, _)| *name == COOKIE).map(|(_, v)| v)
+/// Every sealed value in a request's `Cookie` header (a sibling host could have set one of the
+/// same name too: it cannot forge a link, but it must not hide ours).
+pub fn from_cookie_header(header: &str) -> impl Iterator<Item = &str> {
+    header.split(';').filter_map(|c| c.trim().split_once('=')).filter(|(name, _)| *name == COOKIE).map(|(_, v)| v)
 }
 
-fn aad(slug: &str, admin_id: &str) -> Vec<u8> {
+fn aad(slug: &str, holder: Holder<'_>) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
     let mut aad = b"samtal link handover v1\0".to_vec();
     aad.extend_from_slice(slug.as_bytes());
     aad.push(0);
-    aad.extend_from_slice(admin_id.as_bytes());
+    aad.extend_from_slice(holder.admin_id.as_bytes());
+    aad.push(0);
+    // The session id is a secret: only its hash goes into the computation.
+    aad.extend_from_slice(&Sha256::digest(holder.session.as_bytes()));
     aad
 }
 
@@ -111,6 +124,7 @@ mod tests {
     use crate::core::clock::ManualClock;
 
     const KEY: [u8; 32] = [7; 32];
+    const ADMIN: Holder<'static> = Holder { admin_id: "admin-1", session: "session-a" };
 
     fn link() -> Handover {
         Handover { user_id: "u-1".into(), path: "/set-password#token=abc".into() }
@@ -119,47 +133,52 @@ mod tests {
     #[test]
     fn only_the_admin_who_made_it_opens_it_in_its_own_organisation_in_time() {
         let clock = ManualClock::at(1_000_000_000);
-        let value = seal_with(&KEY, "acme", &clock, "admin-1", &link()).expect("sealed");
+        let value = seal_with(&KEY, "acme", &clock, ADMIN, &link()).expect("sealed");
         assert!(!value.contains("abc"), "the token shows through the cookie");
-        assert_eq!(open_with(&KEY, "acme", &clock, "admin-1", &value), Some(link()));
-        assert_eq!(open_with(&KEY, "acme", &clock, "admin-2", &value), None, "another admin");
-        assert_eq!(open_with(&KEY, "beta", &clock, "admin-1", &value), None, "another organisation's name");
-        assert_eq!(open_with(&[8; 32], "acme", &clock, "admin-1", &value), None, "another key");
+        assert_eq!(open_with(&KEY, "acme", &clock, ADMIN, &value), Some(link()));
+        let other_admin = Holder { admin_id: "admin-2", ..ADMIN };
+        assert_eq!(open_with(&KEY, "acme", &clock, other_admin, &value), None, "another admin");
+        let other_session = Holder { session: "session-b", ..ADMIN };
+        assert_eq!(open_with(&KEY, "acme", &clock, other_session, &value), None, "another session");
+        assert_eq!(open_with(&KEY, "beta", &clock, ADMIN, &value), None, "another organisation's name");
+        assert_eq!(open_with(&[8; 32], "acme", &clock, ADMIN, &value), None, "another key");
         clock.set(1_000_000_000 + MAX_AGE_SECONDS * 1000);
-        assert!(open_with(&KEY, "acme", &clock, "admin-1", &value).is_some(), "still in time");
+        assert!(open_with(&KEY, "acme", &clock, ADMIN, &value).is_some(), "still in time");
         clock.set(1_000_000_000 + (MAX_AGE_SECONDS + 1) * 1000);
-        assert_eq!(open_with(&KEY, "acme", &clock, "admin-1", &value), None, "expired");
+        assert_eq!(open_with(&KEY, "acme", &clock, ADMIN, &value), None, "expired");
     }
 
     #[test]
     fn two_seals_of_one_link_differ() {
         let clock = ManualClock::at(1_000_000_000);
-        let a = seal_with(&KEY, "acme", &clock, "admin-1", &link()).expect("sealed");
-        let b = seal_with(&KEY, "acme", &clock, "admin-1", &link()).expect("sealed");
+        let a = seal_with(&KEY, "acme", &clock, ADMIN, &link()).expect("sealed");
+        let b = seal_with(&KEY, "acme", &clock, ADMIN, &link()).expect("sealed");
         assert_ne!(a, b, "a nonce was reused");
     }
 
     #[test]
     fn a_tampered_or_foreign_value_is_no_link() {
         let clock = ManualClock::at(1_000_000_000);
-        let value = seal_with(&KEY, "acme", &clock, "admin-1", &link()).expect("sealed");
+        let value = seal_with(&KEY, "acme", &clock, ADMIN, &link()).expect("sealed");
         let mut bytes = URL_SAFE_NO_PAD.decode(&value).expect("base64");
         for i in [1, bytes.len() / 2, bytes.len() - 1] {
             bytes[i] ^= 1;
-            assert_eq!(open_with(&KEY, "acme", &clock, "admin-1", &URL_SAFE_NO_PAD.encode(&bytes)), None, "bit {i}");
+            assert_eq!(open_with(&KEY, "acme", &clock, ADMIN, &URL_SAFE_NO_PAD.encode(&bytes)), None, "bit {i}");
             bytes[i] ^= 1;
         }
         bytes[0] = 2;
-        assert_eq!(open_with(&KEY, "acme", &clock, "admin-1", &URL_SAFE_NO_PAD.encode(&bytes)), None, "version");
+        assert_eq!(open_with(&KEY, "acme", &clock, ADMIN, &URL_SAFE_NO_PAD.encode(&bytes)), None, "version");
         for junk in ["", "x", "!!!", &"A".repeat(5000), &URL_SAFE_NO_PAD.encode([1u8; 13])] {
-            assert_eq!(open_with(&KEY, "acme", &clock, "admin-1", junk), None, "{junk:.20}");
+            assert_eq!(open_with(&KEY, "acme", &clock, ADMIN, junk), None, "{junk:.20}");
         }
     }
 
     #[test]
     fn the_cookie_is_found_among_others_and_goes_only_to_its_page() {
-        assert_eq!(from_cookie_header("a=1; samtal_handover=xyz; b=2"), Some("xyz"));
-        assert_eq!(from_cookie_header("samtal_handover_x=1"), None);
+        let all = |h| from_cookie_header(h).collect::<Vec<_>>();
+        assert_eq!(all("a=1; samtal_handover=xyz; b=2"), ["xyz"]);
+        assert_eq!(all("samtal_handover=one; samtal_handover=two"), ["one", "two"]);
+        assert!(all("samtal_handover_x=1").is_empty());
         let set = set_cookie("v");
         for part in ["Path=/admin/users", "HttpOnly", "Secure", "SameSite=Strict", "Max-Age=120"] {
             assert!(set.contains(part), "{set} lacks {part}");

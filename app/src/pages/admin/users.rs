@@ -58,18 +58,27 @@ struct FreshLink {
 fn take_new_link() -> Option<FreshLink> {
     #[cfg(feature = "ssr")]
     {
-        use crate::core::{auth::handover, clock::SystemClock, tenancy::Tenant};
+        use crate::core::{
+            auth::handover::{self, Holder},
+            clock::SystemClock,
+            tenancy::Tenant,
+        };
         let parts = use_context::<http::request::Parts>()?;
-        let value = parts
+        let mut values = parts
             .headers
             .get_all(http::header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find_map(handover::from_cookie_header)?;
+            .flat_map(handover::from_cookie_header)
+            .peekable();
+        values.peek()?;
         crate::api::set_cookie(&handover::clear_cookie());
         let me = use_frame().me?;
+        let session = crate::api::session()?.cookie;
         let tenant = use_context::<Tenant>()?;
-        handover::open(&tenant, &SystemClock, &me.user_id, value)
+        let holder = Holder { admin_id: &me.user_id, session: &session };
+        values
+            .find_map(|v| handover::open(&tenant, &SystemClock, holder, v))
             .map(|h| FreshLink { user_id: h.user_id, path: h.path })
     }
     #[cfg(not(feature = "ssr"))]
