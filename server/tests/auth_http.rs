@@ -157,6 +157,12 @@ impl Fx {
         self.call(host, "/api/auth/sign_in", &form, None, None).await
     }
 
+    /// Sets a password from a one-time link's token at acme (`password` form-encoded).
+    async fn set_password(&self, token: &str, password: &str) -> Res {
+        let form = format!("token={token}&password={password}");
+        self.call("acme.localhost", "/api/auth/set_password", &form, None, None).await
+    }
+
     async fn whoami(&self, host: &str, cookie: &str) -> String {
         self.call(host, "/api/auth/current_user", "", Some(cookie), None).await.body
     }
@@ -546,15 +552,7 @@ async fn with_smtp_configured_invitations_are_emailed(b: Backend) {
     assert!(text.contains("Hej Nora New,"), "in the organisation's language (Swedish by default): {text}");
     let link = text.lines().find(|l| l.starts_with("https://")).expect("a link line");
     let token = link.strip_prefix("https://acme.samtal.test/set-password#token=").expect("link at the configured base");
-    let set = f
-        .call(
-            "acme.localhost",
-            "/api/auth/set_password",
-            &format!("token={token}&password=a+fine+long+phrase+here"),
-            None,
-            None,
-        )
-        .await;
+    let set = f.set_password(token, "a+fine+long+phrase+here").await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
     // The SMTP server refuses this address: the admin gets the link to hand over instead.
     let emp_id = users::by_email(&f.acme, "emp@x.se").await.expect("q").expect("emp").id;
@@ -787,15 +785,7 @@ async fn invite_link_sets_a_password_once(b: Backend) {
         .await;
     assert!(weak.body.contains("why=weak"), "{}", weak.body);
     assert_eq!(weak.status, StatusCode::BAD_REQUEST, "a refused password is the person's error, not a fault");
-    let set = f
-        .call(
-            "acme.localhost",
-            "/api/auth/set_password",
-            &format!("token={token}&password=a+fine+long+phrase+here"),
-            None,
-            None,
-        )
-        .await;
+    let set = f.set_password(token, "a+fine+long+phrase+here").await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
     let again = f
         .call(
@@ -991,15 +981,7 @@ async fn a_link_made_by_a_plain_form_is_shown_once_to_its_admin_only(b: Backend)
         assert!(!body.contains("new-link-value") && !body.contains(&token), "{cookies}");
     }
     // The link shown is the real one.
-    let set = f
-        .call(
-            "acme.localhost",
-            "/api/auth/set_password",
-            &format!("token={token}&password=a+fine+long+phrase+here"),
-            None,
-            None,
-        )
-        .await;
+    let set = f.set_password(&token, "a+fine+long+phrase+here").await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
 
     // A reset link goes the same way, and an island's call still gets the link as a value.

@@ -87,6 +87,14 @@ pub fn token_from_fragment(hash: &str) -> Option<&str> {
     hash.strip_prefix('#').unwrap_or(hash).strip_prefix("token=").filter(|t| !t.is_empty())
 }
 
+/// A link made for someone, as the users page shows it once: whose it is and the link's path
+/// (`/set-password#token=…`). Travels sealed (`core::auth::handover`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Handover {
+    pub user_id: String,
+    pub path: String,
+}
+
 /// A one-time link an admin made: e-mailed to its owner, or (without SMTP, or when the e-mail
 /// failed) its path for the admin to hand over — never both.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -22,12 +22,7 @@ pub const MAX_AGE_SECONDS: i64 = 120;
 const VERSION: u8 = 1;
 const NONCE_LEN: usize = 12;
 
-/// What the page shows: whose link it is and the link's path (`/set-password#token=…`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Handover {
-    pub user_id: String,
-    pub path: String,
-}
+pub use crate::model::auth::Handover;
 
 /// Who may open a sealed link: the admin's account and the session it was made in.
 #[derive(Debug, Clone, Copy)]

@@ -7,7 +7,7 @@ use crate::{
     },
     components::{auth::use_frame, auth::Gate, notice::Notice},
     i18n::{use_lang, use_texts, words},
-    model::auth::{Role, UserView},
+    model::auth::{Handover, Role, UserView},
 };
 
 const ROLES: [Role; 3] = [Role::Employee, Role::Manager, Role::Admin];
@@ -30,7 +30,7 @@ pub fn UsersPage() -> impl IntoView {
                 {Suspend::new(async move {
                     match (list_users().await, password_policy().await) {
                         (Ok(users), Ok(min_len)) => view! {
-                            <NewLink link=new_link.get_value() users=users.clone() />
+                            <NewLink link=new_link.get_value() users=&users />
                             <Invite />
                             <Accounts users />
                             <PasswordPolicy min_len />
@@ -45,17 +45,10 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
-/// A link made for someone, as the users page shows it once: whose it is and the full address.
-#[derive(Clone, Debug, Default)]
-struct FreshLink {
-    user_id: String,
-    path: String,
-}
-
 /// The link a form post just made, if this request carries it sealed for the signed-in admin;
 /// the cookie ends with this response either way. Read before anything streams, so the
 /// `Set-Cookie` goes out with the page's headers.
-fn take_new_link() -> Option<FreshLink> {
+fn take_new_link() -> Option<Handover> {
     #[cfg(feature = "ssr")]
     {
         use crate::core::{
@@ -77,9 +70,7 @@ fn take_new_link() -> Option<FreshLink> {
         let session = crate::api::session()?.cookie;
         let tenant = use_context::<Tenant>()?;
         let holder = Holder { admin_id: &me.user_id, session: &session };
-        values
-            .find_map(|v| handover::open(&tenant, &SystemClock, holder, v))
-            .map(|h| FreshLink { user_id: h.user_id, path: h.path })
+        values.find_map(|v| handover::open(&tenant, &SystemClock, holder, v))
     }
     #[cfg(not(feature = "ssr"))]
     {
@@ -90,10 +81,10 @@ fn take_new_link() -> Option<FreshLink> {
 /// The link just made, in a read-only field that is easy to select and copy, with whom it is
 /// for. Shown once; a reload has no cookie left to open.
 #[component]
-fn NewLink(link: Option<FreshLink>, users: Vec<UserView>) -> impl IntoView {
+fn NewLink<'a>(link: Option<Handover>, users: &'a [UserView]) -> impl IntoView {
     let t = &use_texts().users;
     link.map(|link| {
-        let name = users.into_iter().find(|u| u.id == link.user_id).map(|u| u.display_name).unwrap_or_default();
+        let name = users.iter().find(|u| u.id == link.user_id).map(|u| u.display_name.clone()).unwrap_or_default();
         let full = format!("{}{}", use_frame().site, link.path);
         view! {
             <section class="card handover" aria-labelledby="new-link-title" id="new-link">
