@@ -37,6 +37,8 @@ pub enum AppError {
     Invalid(Problem),
     BadLink,
     LastAdmin,
+    /// A stored encrypted value could not be decrypted (altered, or its key is gone); logged.
+    Unreadable,
 }
 
 /// What is wrong with what a person entered.
@@ -69,6 +71,37 @@ pub enum Problem {
     OrgName,
     /// Whatever it was, after a plain form post whose details did not come back.
     CheckForm,
+    PnrEmpty,
+    PnrCharacters,
+    PnrLength,
+    PnrSeparator,
+    PnrPlusWithCentury,
+    PnrMonth,
+    PnrDay,
+    PnrFuture,
+    PnrCheckDigit,
+    DuplicatePersonnummer,
+    NoSuchPerson,
+    EmployeeNumber,
+    Gender,
+    UnitName,
+    NoSuchUnit,
+    UnitCycle,
+    UnitTooDeep,
+    UnitNotEmpty,
+    JobTitle,
+    EndBeforeStart,
+    Rate,
+    Salary,
+    OwnManager,
+    NoSuchManager,
+    ManagerCycle,
+    NoSuchEmployment,
+    OwnPerson,
+    ImportNotClean,
+    ImportFile,
+    ImportChanged,
+    ConfirmErase,
 }
 
 /// Why a password is easy to guess (zxcvbn's warnings, grouped into what a person can act on).
@@ -97,13 +130,14 @@ impl AppError {
             AppError::Invalid(p) => p.message(lang),
             AppError::BadLink => w.bad_link.into(),
             AppError::LastAdmin => w.last_admin.into(),
+            AppError::Unreadable => w.unreadable.into(),
         }
     }
 
     /// The HTTP status this error is answered with (one mapping for every server function).
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Internal => 500,
+            AppError::Internal | AppError::Unreadable => 500,
             AppError::Unreachable => 502,
             AppError::BadRequest | AppError::Invalid(_) | AppError::BadLink | AppError::LastAdmin => 400,
             AppError::NotSignedIn | AppError::InvalidCredentials => 401,
@@ -155,6 +189,37 @@ impl Problem {
             Problem::BadTimeZone => w.bad_time_zone.into(),
             Problem::OrgName => w.org_name.into(),
             Problem::CheckForm => w.check_form.into(),
+            Problem::PnrEmpty => w.pnr_empty.into(),
+            Problem::PnrCharacters => w.pnr_characters.into(),
+            Problem::PnrLength => w.pnr_length.into(),
+            Problem::PnrSeparator => w.pnr_separator.into(),
+            Problem::PnrPlusWithCentury => w.pnr_plus.into(),
+            Problem::PnrMonth => w.pnr_month.into(),
+            Problem::PnrDay => w.pnr_day.into(),
+            Problem::PnrFuture => w.pnr_future.into(),
+            Problem::PnrCheckDigit => w.pnr_check_digit.into(),
+            Problem::DuplicatePersonnummer => w.duplicate_personnummer.into(),
+            Problem::NoSuchPerson => w.no_such_person.into(),
+            Problem::EmployeeNumber => w.employee_number.into(),
+            Problem::Gender => w.gender.into(),
+            Problem::UnitName => w.unit_name.into(),
+            Problem::NoSuchUnit => w.no_such_unit.into(),
+            Problem::UnitCycle => w.unit_cycle.into(),
+            Problem::UnitTooDeep => w.unit_too_deep.into(),
+            Problem::UnitNotEmpty => w.unit_not_empty.into(),
+            Problem::JobTitle => w.job_title.into(),
+            Problem::EndBeforeStart => w.end_before_start.into(),
+            Problem::Rate => w.rate.into(),
+            Problem::Salary => w.salary.into(),
+            Problem::OwnManager => w.own_manager.into(),
+            Problem::NoSuchManager => w.no_such_manager.into(),
+            Problem::ManagerCycle => w.manager_cycle.into(),
+            Problem::NoSuchEmployment => w.no_such_employment.into(),
+            Problem::OwnPerson => w.own_person.into(),
+            Problem::ImportNotClean => w.import_not_clean.into(),
+            Problem::ImportFile => w.import_file.into(),
+            Problem::ImportChanged => w.import_changed.into(),
+            Problem::ConfirmErase => w.confirm_erase.into(),
         }
     }
 
@@ -182,6 +247,37 @@ impl Problem {
             Problem::BadTimeZone => "time_zone",
             Problem::OrgName => "org_name",
             Problem::CheckForm => "check",
+            Problem::PnrEmpty => "pnr_empty",
+            Problem::PnrCharacters => "pnr_chars",
+            Problem::PnrLength => "pnr_length",
+            Problem::PnrSeparator => "pnr_separator",
+            Problem::PnrPlusWithCentury => "pnr_plus",
+            Problem::PnrMonth => "pnr_month",
+            Problem::PnrDay => "pnr_day",
+            Problem::PnrFuture => "pnr_future",
+            Problem::PnrCheckDigit => "pnr_check",
+            Problem::DuplicatePersonnummer => "pnr_taken",
+            Problem::NoSuchPerson => "no_person",
+            Problem::EmployeeNumber => "employee_number",
+            Problem::Gender => "gender",
+            Problem::UnitName => "unit_name",
+            Problem::NoSuchUnit => "no_unit",
+            Problem::UnitCycle => "unit_cycle",
+            Problem::UnitTooDeep => "unit_deep",
+            Problem::UnitNotEmpty => "unit_not_empty",
+            Problem::JobTitle => "job_title",
+            Problem::EndBeforeStart => "end_before_start",
+            Problem::Rate => "rate",
+            Problem::Salary => "salary",
+            Problem::OwnManager => "own_manager",
+            Problem::NoSuchManager => "no_manager",
+            Problem::ManagerCycle => "manager_cycle",
+            Problem::NoSuchEmployment => "no_employment",
+            Problem::OwnPerson => "own_person",
+            Problem::ImportNotClean => "import_rows",
+            Problem::ImportFile => "import_file",
+            Problem::ImportChanged => "import_changed",
+            Problem::ConfirmErase => "confirm_erase",
         }
     }
 
@@ -230,6 +326,37 @@ impl Problem {
             "language" => Problem::BadLanguage,
             "time_zone" => Problem::BadTimeZone,
             "org_name" => Problem::OrgName,
+            "pnr_empty" => Problem::PnrEmpty,
+            "pnr_chars" => Problem::PnrCharacters,
+            "pnr_length" => Problem::PnrLength,
+            "pnr_separator" => Problem::PnrSeparator,
+            "pnr_plus" => Problem::PnrPlusWithCentury,
+            "pnr_month" => Problem::PnrMonth,
+            "pnr_day" => Problem::PnrDay,
+            "pnr_future" => Problem::PnrFuture,
+            "pnr_check" => Problem::PnrCheckDigit,
+            "pnr_taken" => Problem::DuplicatePersonnummer,
+            "no_person" => Problem::NoSuchPerson,
+            "employee_number" => Problem::EmployeeNumber,
+            "gender" => Problem::Gender,
+            "unit_name" => Problem::UnitName,
+            "no_unit" => Problem::NoSuchUnit,
+            "unit_cycle" => Problem::UnitCycle,
+            "unit_deep" => Problem::UnitTooDeep,
+            "unit_not_empty" => Problem::UnitNotEmpty,
+            "job_title" => Problem::JobTitle,
+            "end_before_start" => Problem::EndBeforeStart,
+            "rate" => Problem::Rate,
+            "salary" => Problem::Salary,
+            "own_manager" => Problem::OwnManager,
+            "no_manager" => Problem::NoSuchManager,
+            "manager_cycle" => Problem::ManagerCycle,
+            "no_employment" => Problem::NoSuchEmployment,
+            "own_person" => Problem::OwnPerson,
+            "import_rows" => Problem::ImportNotClean,
+            "import_file" => Problem::ImportFile,
+            "import_changed" => Problem::ImportChanged,
+            "confirm_erase" => Problem::ConfirmErase,
             // A length or a count would be a number from the address: the general sentence.
             _ => Problem::CheckForm,
         }
@@ -258,6 +385,7 @@ impl AppError {
             AppError::Invalid(p) => return format!("error=invalid&why={}", p.code()),
             AppError::BadLink => "bad_link",
             AppError::LastAdmin => "last_admin",
+            AppError::Unreadable => "unreadable",
         };
         format!("error={code}")
     }
@@ -276,6 +404,7 @@ impl AppError {
             "invalid" => AppError::Invalid(Problem::from_code(why.unwrap_or_default())),
             "bad_link" => AppError::BadLink,
             "last_admin" => AppError::LastAdmin,
+            "unreadable" => AppError::Unreadable,
             _ => return None,
         })
     }
@@ -392,7 +521,52 @@ mod tests {
             AppError::Invalid(Problem::PasswordWeak(WeakBecause::Dates)),
             AppError::Invalid(Problem::TooManyEvents { max: 100_000 }),
             AppError::Invalid(Problem::CheckForm),
+            AppError::Unreadable,
+            AppError::Invalid(Problem::PnrEmpty),
+            AppError::Invalid(Problem::PnrCharacters),
+            AppError::Invalid(Problem::PnrLength),
+            AppError::Invalid(Problem::PnrSeparator),
+            AppError::Invalid(Problem::PnrPlusWithCentury),
+            AppError::Invalid(Problem::PnrMonth),
+            AppError::Invalid(Problem::PnrDay),
+            AppError::Invalid(Problem::PnrFuture),
+            AppError::Invalid(Problem::PnrCheckDigit),
+            AppError::Invalid(Problem::DuplicatePersonnummer),
+            AppError::Invalid(Problem::NoSuchPerson),
+            AppError::Invalid(Problem::EmployeeNumber),
+            AppError::Invalid(Problem::Gender),
+            AppError::Invalid(Problem::UnitName),
+            AppError::Invalid(Problem::NoSuchUnit),
+            AppError::Invalid(Problem::UnitCycle),
+            AppError::Invalid(Problem::UnitTooDeep),
+            AppError::Invalid(Problem::UnitNotEmpty),
+            AppError::Invalid(Problem::JobTitle),
+            AppError::Invalid(Problem::EndBeforeStart),
+            AppError::Invalid(Problem::Rate),
+            AppError::Invalid(Problem::Salary),
+            AppError::Invalid(Problem::OwnManager),
+            AppError::Invalid(Problem::NoSuchManager),
+            AppError::Invalid(Problem::ManagerCycle),
+            AppError::Invalid(Problem::NoSuchEmployment),
+            AppError::Invalid(Problem::OwnPerson),
+            AppError::Invalid(Problem::ImportNotClean),
+            AppError::Invalid(Problem::ImportFile),
+            AppError::Invalid(Problem::ImportChanged),
+            AppError::Invalid(Problem::ConfirmErase),
         ];
+        for e in all.clone() {
+            let q = e.to_query();
+            let param = |k: &str| q.split('&').find_map(|kv| kv.strip_prefix(k).and_then(|r| r.strip_prefix('=')));
+            let back = AppError::from_query(param("error").expect("code"), param("wait"), param("why"));
+            if !matches!(
+                e,
+                AppError::Invalid(
+                    Problem::PasswordTooShort { .. } | Problem::PasswordWeak(_) | Problem::TooManyEvents { .. }
+                ) | AppError::Unreachable
+            ) {
+                assert_eq!(back, Some(e.clone()), "{q} does not come back");
+            }
+        }
         for e in all {
             let (sv, en) = (e.message(Lang::Sv), e.message(Lang::En));
             assert!(!sv.is_empty() && !en.is_empty());

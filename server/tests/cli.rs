@@ -279,3 +279,48 @@ fn a_development_key_in_the_data_directory_is_used_only_when_asked_for() {
     let (ok, _, err) = samtal(&data, "17", &["tenant", "list"]);
     assert!(ok && err.contains("holds a development master key"), "{err}");
 }
+
+#[test]
+fn keys_cli_rotates_rewraps_and_moves_every_tenant_to_a_new_master_key() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let old = |args: &[&str]| samtal(data.path(), "51", args);
+    assert!(old(&["tenant", "create", "acme", "--name", "Acme AB"]).0);
+    let (ok, out, err) = old(&["keys", "list", "acme"]);
+    assert!(ok && out.contains("no keys yet"), "{out}{err}");
+    let (ok, out, err) = old(&["keys", "rotate", "acme"]);
+    assert!(ok && out.contains("data key v1 is now current"), "{out}{err}");
+    let (ok, out, _) = old(&["keys", "rotate", "acme"]);
+    assert!(ok && out.contains("data key v2 is now current"), "{out}");
+    let (ok, out, _) = old(&["keys", "list", "acme"]);
+    assert!(ok && out.contains("v2") && out.contains("current") && out.contains("old"), "{out}");
+    let (ok, out, err) = old(&["keys", "rewrap", "acme"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("0 field(s) re-encrypted under data key v2"), "{out}");
+    assert!(out.contains("data key v1 is no longer used and was destroyed"), "{out}");
+    let (_, out, _) = old(&["keys", "list", "acme"]);
+    assert!(out.contains("retired"), "{out}");
+
+    // A key file others can read is refused; a private one is used.
+    let new_key = data.path().join("new.key");
+    std::fs::write(&new_key, format!("{}\n", "52".repeat(32))).expect("write key");
+    let path = new_key.to_str().expect("path");
+    let (ok, _, err) = old(&["keys", "rotate-master", "--new-key-file", path]);
+    assert!(!ok && err.contains("chmod 600"), "{err}");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&new_key, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let (ok, out, err) = old(&["keys", "rotate-master", "--new-key-file", path]);
+    assert!(ok, "{err}");
+    assert!(out.contains("acme: 2 key(s) rewrapped"), "the current data key and the pinned logbook key: {out}");
+    let (ok, out, _) = old(&["keys", "rotate-master", "--new-key-file", path]);
+    assert!(ok && out.contains("1 tenant(s) were already under the new master key"), "a re-run: {out}");
+    // The new master key opens the tenant and its logbook chain; the old one no longer does.
+    let new = |args: &[&str]| samtal(data.path(), "52", args);
+    let (ok, out, err) = new(&["logbook", "verify", "acme"]);
+    assert!(ok && out.contains("chain intact"), "{out}{err}");
+    let (_, out, _) = new(&["logbook", "tail", "acme", "--action", "keys.master.rotated"]);
+    assert!(out.contains("keys.master.rotated"), "{out}");
+    let (ok, _, err) = new(&["keys", "rotate", "acme"]);
+    assert!(ok, "{err}");
+    let (ok, _, _) = old(&["keys", "rotate", "acme"]);
+    assert!(!ok, "the old master key still opened the tenant's keys");
+}

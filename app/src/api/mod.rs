@@ -88,6 +88,29 @@ mod server_side {
         }
     }
 
+    /// A person's record, for a signed-in account whose reach covers it (admins: everyone;
+    /// managers: their reporting line; employees: themselves). A refusal is logged with the
+    /// person's id and answered 403, like every refusal of the guard.
+    pub async fn require_person(person_id: &str) -> Result<(Tenant, User), AppError> {
+        use crate::core::{clock::Clock, people::access};
+        let (tenant, user) = require(guard::Need::SignedIn).await?;
+        let today = crate::model::format::iso_date(SystemClock.now_ms() / 1000);
+        let reach = access::reach(&tenant, &user, &today).await.map_err(internal)?;
+        match guard::require(Some(&user), guard::Need::Person(person_id, &reach)) {
+            Ok(_) => Ok((tenant, user)),
+            Err(_) => {
+                let mut event = Event::new(user.actor(), Action::AuthAccessDenied, Outcome::Denied).origin(origin());
+                if let Ok(id) = logbook::Id::parse(person_id) {
+                    event = event.target(logbook::TargetType::Person, id);
+                }
+                if let Err(e) = logbook::record(&tenant, &SystemClock, &event).await {
+                    tracing::error!(error = %e, "could not log a denied request");
+                }
+                Err(AppError::Forbidden)
+            }
+        }
+    }
+
     /// The account an admin function acts on: it must exist and must not be the admin's own
     /// (an organisation must not lose its last admin by a slip).
     pub async fn other_account(tenant: &Tenant, admin: &User, user_id: &str) -> Result<User, AppError> {

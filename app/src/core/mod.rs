@@ -2,12 +2,14 @@
 //! CLI and jobs without a web request.
 pub mod auth;
 pub mod clock;
+pub mod crypto;
 pub mod db;
 pub mod files;
 pub mod keys;
 pub mod logbook;
 pub mod mail;
 pub mod organisation;
+pub mod people;
 pub mod state;
 pub mod tenancy;
 pub mod testkit;

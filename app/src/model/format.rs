@@ -24,6 +24,55 @@ pub fn format_sek(ore: i64) -> String {
     }
 }
 
+/// Reads an amount of SEK as a person types it — `45000`, `45 000`, `45 000,50`, `45000.5`,
+/// `45 000 kr` — into öre. `None` for anything else, a negative amount, or over 1 000 000 000 kr.
+pub fn parse_sek(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let t = t.strip_suffix("kr").or_else(|| t.strip_suffix("SEK")).unwrap_or(t).trim_end();
+    let t: String = t.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    let (whole, frac) = match t.split_once([',', '.']) {
+        Some((w, f)) => (w, f),
+        None => (t.as_str(), ""),
+    };
+    if whole.is_empty() || whole.len() > 10 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let kronor: i64 = whole.parse().ok()?;
+    let ore: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse().ok()? };
+    let total = kronor.checked_mul(100)?.checked_add(ore)?;
+    (total <= 100_000_000_000).then_some(total)
+}
+
+/// Reads a percentage (`100`, `62,5`, `62.5 %`) into hundredths of a per cent (6 250).
+/// `None` unless it is above 0 and at most 100 with at most two decimals.
+pub fn parse_percent(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let t = t.strip_suffix('%').unwrap_or(t).trim_end();
+    let (whole, frac) = t.split_once([',', '.']).unwrap_or((t, ""));
+    if whole.is_empty() || whole.len() > 3 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if frac.len() > 2 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let bp = whole.parse::<i64>().ok()? * 100
+        + if frac.is_empty() { 0 } else { format!("{frac:0<2}").parse::<i64>().ok()? };
+    (1..=10_000).contains(&bp).then_some(bp)
+}
+
+/// `62,5 %` / `100 %` for hundredths of a per cent.
+pub fn format_percent(bp: i64) -> String {
+    let (whole, rest) = (bp / 100, (bp % 100).abs());
+    match rest {
+        0 => format!("{whole}\u{a0}%"),
+        r if r % 10 == 0 => format!("{whole},{}\u{a0}%", r / 10),
+        r => format!("{whole},{r:02}\u{a0}%"),
+    }
+}
+
 /// Civil date (year, month, day) from days since 1970-01-01 (Howard Hinnant's algorithm), so
 /// neither side needs a date library for display.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -95,6 +144,33 @@ pub fn percent_encode(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn sek_is_read_as_people_type_it() {
+        assert_eq!(parse_sek("45000"), Some(4_500_000));
+        assert_eq!(parse_sek("45 000"), Some(4_500_000));
+        assert_eq!(parse_sek("45\u{a0}000,50 kr"), Some(4_500_050));
+        assert_eq!(parse_sek("45000.5"), Some(4_500_050));
+        assert_eq!(parse_sek(" 0 "), Some(0));
+        for bad in ["", "kr", "-100", "45,505", "4e4", "45 000,-", "1,2,3", "99999999999"] {
+            assert_eq!(parse_sek(bad), None, "{bad:?}");
+        }
+        assert_eq!(format_sek(parse_sek("45 000,50").expect("sek")), "45\u{a0}000,50\u{a0}kr");
+    }
+
+    #[test]
+    fn percent_is_read_in_hundredths() {
+        assert_eq!(parse_percent("100"), Some(10_000));
+        assert_eq!(parse_percent("62,5 %"), Some(6_250));
+        assert_eq!(parse_percent("0.01"), Some(1));
+        for bad in ["0", "100,01", "101", "-5", "", "50,123", "abc"] {
+            assert_eq!(parse_percent(bad), None, "{bad:?}");
+        }
+        assert_eq!(format_percent(6_250), "62,5\u{a0}%");
+        assert_eq!(format_percent(10_000), "100\u{a0}%");
+        assert_eq!(format_percent(3_333), "33,33\u{a0}%");
+    }
+
     use super::*;
 
     #[test]

@@ -2,5 +2,7 @@
 pub mod auth;
 pub mod format;
 pub mod lang;
+pub mod people;
+pub mod personnummer;
 pub mod slug;
 pub mod system;

@@ -1,5 +1,6 @@
 //! The `samtal` command line: one module per command family. Each family owns its arguments and
 //! its handler; this module holds the parser, the shared error type and the entry point.
+mod keys;
 mod logbook;
 mod migrate;
 mod serve;
@@ -12,6 +13,7 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 use app::{core::tenancy::TenancyError, model::slug::Slug};
 use clap::{Parser, Subcommand};
 
+pub use keys::KeysCommand;
 pub use logbook::LogbookCommand;
 pub use migrate::MigrateArgs;
 pub use serve::ServeArgs;
@@ -46,6 +48,9 @@ pub enum Command {
     /// Manage sign-in accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// A tenant's data keys: list, rotate, rewrap.
+    #[command(subcommand)]
+    Keys(KeysCommand),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +77,8 @@ pub enum CliError {
     VerifyFailed(Slug),
     #[error("{0}")]
     Auth(#[from] app::core::auth::AuthError),
+    #[error("{0}")]
+    Crypto(#[from] app::core::crypto::CryptoError),
     #[error("e-mail: {0}")]
     Mail(#[from] app::core::mail::MailError),
     #[error("cannot write the output: {0}")]
@@ -115,6 +122,7 @@ pub fn main() -> ExitCode {
             Command::Migrate(args) => migrate::run(args).await,
             Command::Logbook(cmd) => logbook::run(cmd).await,
             Command::User(cmd) => user::run(cmd).await,
+            Command::Keys(cmd) => keys::run(cmd).await,
         }
     });
     match result {
@@ -132,5 +140,5 @@ async fn open_any(slug: &str, storage: &StorageArgs) -> Result<app::core::tenanc
     let tenancy = app::core::tenancy::Tenancy::open(storage.config(false)?).await?;
     let record =
         tenancy.catalog().get(&slug).await?.ok_or_else(|| CliError::Tenancy(TenancyError::NotFound(slug.clone())))?;
-    Ok(tenancy.connect(&record).await.map_err(TenancyError::Storage)?)
+    Ok(tenancy.connect(&record).await?)
 }

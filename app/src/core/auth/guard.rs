@@ -1,5 +1,25 @@
 //! Authorization in one place: every server function states what it needs and asks here.
+use std::collections::HashSet;
+
 use super::{users::User, Role};
+
+/// Whose records in the people register an account reaches, as the register computed it for
+/// this request (`core::people::access::reach`): an admin everyone, a manager their own and
+/// their reporting line's (direct and indirect), an employee only their own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    Everyone,
+    Only(HashSet<String>),
+}
+
+impl Reach {
+    pub fn covers(&self, person_id: &str) -> bool {
+        match self {
+            Reach::Everyone => true,
+            Reach::Only(ids) => ids.contains(person_id),
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need<'a> {
@@ -9,6 +29,8 @@ pub enum Need<'a> {
     Role(Role),
     /// The account itself, or an admin.
     SelfOrAdmin(&'a str),
+    /// A person's record, within the account's reach.
+    Person(&'a str, &'a Reach),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -25,6 +47,8 @@ pub fn require<'u>(user: Option<&'u User>, need: Need<'_>) -> Result<&'u User, D
         Need::SignedIn => true,
         Need::Role(r) => user.role >= r,
         Need::SelfOrAdmin(id) => user.id == id || user.role == Role::Admin,
+        // An admin's reach is everyone whatever was passed: the role decides, not the caller.
+        Need::Person(id, reach) => user.role == Role::Admin || reach.covers(id),
     };
     if ok {
         Ok(user)
@@ -58,5 +82,15 @@ mod tests {
         assert!(require(Some(&user(Role::Employee)), Need::SelfOrAdmin("u1")).is_ok());
         assert!(require(Some(&user(Role::Employee)), Need::SelfOrAdmin("u2")).is_err());
         assert!(require(Some(&user(Role::Admin)), Need::SelfOrAdmin("u2")).is_ok());
+    }
+
+    #[test]
+    fn a_person_is_reached_only_within_the_reach() {
+        let line = Reach::Only(["p1".to_string(), "p2".to_string()].into_iter().collect());
+        assert!(require(Some(&user(Role::Manager)), Need::Person("p2", &line)).is_ok());
+        assert_eq!(require(Some(&user(Role::Manager)), Need::Person("p3", &line)), Err(Denied::Forbidden));
+        assert_eq!(require(Some(&user(Role::Employee)), Need::Person("p3", &line)), Err(Denied::Forbidden));
+        assert!(require(Some(&user(Role::Admin)), Need::Person("p3", &line)).is_ok());
+        assert_eq!(require(None, Need::Person("p1", &Reach::Everyone)), Err(Denied::NotSignedIn));
     }
 }

@@ -33,7 +33,27 @@ pub struct Holder<'a> {
 
 /// The cookie value for `handover`, for `holder`; `None` only if the random source failed.
 pub fn seal(tenant: &Tenant, clock: &dyn Clock, holder: Holder<'_>, handover: &Handover) -> Option<String> {
-    seal_with(tenant.handover_key(), tenant.slug().as_str(), clock, holder, handover)
+    seal_with(tenant.handover_key(), tenant.slug().as_str(), clock, holder, handover, MAX_AGE_SECONDS)
+}
+
+/// Seals a short text of `purpose` (a name that is never an account id, e.g. `people-search`)
+/// for `holder`, for `max_age` seconds: the same protection for other things a page must carry
+/// across a redirect without putting them in the address.
+pub fn seal_note(
+    tenant: &Tenant,
+    clock: &dyn Clock,
+    holder: Holder<'_>,
+    purpose: &str,
+    text: &str,
+    max_age: i64,
+) -> Option<String> {
+    let note = Handover { user_id: purpose.to_string(), path: text.to_string() };
+    seal_with(tenant.handover_key(), tenant.slug().as_str(), clock, holder, &note, max_age)
+}
+
+/// The text sealed by [`seal_note`] for this `purpose` and `holder`, if in time.
+pub fn open_note(tenant: &Tenant, clock: &dyn Clock, holder: Holder<'_>, purpose: &str, value: &str) -> Option<String> {
+    open(tenant, clock, holder, value).filter(|n| n.user_id == purpose).map(|n| n.path)
 }
 
 /// The link in `value`, if it was sealed for this tenant and admin and has not expired. Anything
@@ -42,11 +62,18 @@ pub fn open(tenant: &Tenant, clock: &dyn Clock, holder: Holder<'_>, value: &str)
     open_with(tenant.handover_key(), tenant.slug().as_str(), clock, holder, value)
 }
 
-fn seal_with(key: &[u8; 32], slug: &str, clock: &dyn Clock, holder: Holder<'_>, handover: &Handover) -> Option<String> {
+fn seal_with(
+    key: &[u8; 32],
+    slug: &str,
+    clock: &dyn Clock,
+    holder: Holder<'_>,
+    handover: &Handover,
+    max_age: i64,
+) -> Option<String> {
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
     let mut nonce = [0u8; NONCE_LEN];
     getrandom::fill(&mut nonce).ok()?;
-    let expires = clock.now_ms() / 1000 + MAX_AGE_SECONDS;
+    let expires = clock.now_ms() / 1000 + max_age;
     let mut plain = zeroize::Zeroizing::new(Vec::with_capacity(8 + handover.user_id.len() + 1 + handover.path.len()));
     plain.extend_from_slice(&expires.to_be_bytes());
     plain.extend_from_slice(handover.user_id.as_bytes());
@@ -128,7 +155,7 @@ mod tests {
     #[test]
     fn only_the_admin_who_made_it_opens_it_in_its_own_organisation_in_time() {
         let clock = ManualClock::at(1_000_000_000);
-        let value = seal_with(&KEY, "acme", &clock, ADMIN, &link()).expect("sealed");
+        let value = seal_with(&KEY, "acme", &clock, ADMIN, &link(), MAX_AGE_SECONDS).expect("sealed");
         assert!(!value.contains("abc"), "the token shows through the cookie");
         assert_eq!(open_with(&KEY, "acme", &clock, ADMIN, &value), Some(link()));
         let other_admin = Holder { admin_id: "admin-2", ..ADMIN };
@@ -146,15 +173,15 @@ mod tests {
     #[test]
     fn two_seals_of_one_link_differ() {
         let clock = ManualClock::at(1_000_000_000);
-        let a = seal_with(&KEY, "acme", &clock, ADMIN, &link()).expect("sealed");
-        let b = seal_with(&KEY, "acme", &clock, ADMIN, &link()).expect("sealed");
+        let a = seal_with(&KEY, "acme", &clock, ADMIN, &link(), MAX_AGE_SECONDS).expect("sealed");
+        let b = seal_with(&KEY, "acme", &clock, ADMIN, &link(), MAX_AGE_SECONDS).expect("sealed");
         assert_ne!(a, b, "a nonce was reused");
     }
 
     #[test]
     fn a_tampered_or_foreign_value_is_no_link() {
         let clock = ManualClock::at(1_000_000_000);
-        let value = seal_with(&KEY, "acme", &clock, ADMIN, &link()).expect("sealed");
+        let value = seal_with(&KEY, "acme", &clock, ADMIN, &link(), MAX_AGE_SECONDS).expect("sealed");
         let mut bytes = URL_SAFE_NO_PAD.decode(&value).expect("base64");
         for i in [1, bytes.len() / 2, bytes.len() - 1] {
             bytes[i] ^= 1;

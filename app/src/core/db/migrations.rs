@@ -52,6 +52,8 @@ pub static TENANT: &[Migration] = &[
     migration!("tenant", 5, "0005_logbook_repeats"),
     migration!("tenant", 6, "0006_time_zone"),
     migration!("tenant", 7, "0007_language"),
+    migration!("tenant", 8, "0008_data_keys", per_backend),
+    migration!("tenant", 9, "0009_people", per_backend),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

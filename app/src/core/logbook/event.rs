@@ -76,6 +76,25 @@ string_enum!(
         TalkNoteViewed => "talk.note.viewed",
         LogbookPruned => "logbook.pruned",
         LogbookExported => "logbook.exported",
+        DataKeyCreated => "keys.data_key.created",
+        DataKeyRotated => "keys.data_key.rotated",
+        DataKeyRetired => "keys.data_key.retired",
+        FieldsRewrapped => "keys.rewrap.finished",
+        RewrapInterrupted => "keys.rewrap.interrupted",
+        MasterKeyRotated => "keys.master.rotated",
+        FieldUnreadable => "crypto.field.unreadable",
+        PersonCreated => "person.created",
+        PersonUpdated => "person.updated",
+        PersonDeleted => "person.deleted",
+        PersonViewed => "person.viewed",
+        PersonnummerRevealed => "person.personnummer.revealed",
+        OrgUnitCreated => "org_unit.created",
+        OrgUnitChanged => "org_unit.changed",
+        OrgUnitDeleted => "org_unit.deleted",
+        EmploymentCreated => "employment.created",
+        EmploymentChanged => "employment.changed",
+        EmploymentDeleted => "employment.deleted",
+        PeopleImported => "people.imported",
     }
 );
 
@@ -86,6 +105,10 @@ string_enum!(
         User => "user",
         Talk => "talk",
         Logbook => "logbook",
+        DataKey => "data_key",
+        Person => "person",
+        OrgUnit => "org_unit",
+        Employment => "employment",
     }
 );
 

@@ -3,6 +3,7 @@
 //! queries accept, so no code path can query "some" tenant without naming it.
 pub mod catalog;
 pub mod host;
+pub mod master;
 pub mod pools;
 pub mod provision;
 
@@ -16,6 +17,7 @@ use std::{
 use crate::{
     core::{
         clock::{Clock, SystemClock},
+        crypto::Keyring,
         db::{Db, DbError, PoolLimits},
         keys::MasterKey,
     },
@@ -37,6 +39,8 @@ pub struct Tenant {
 struct TenantKeys {
     logbook: zeroize::Zeroizing<[u8; 32]>,
     handover: zeroize::Zeroizing<[u8; 32]>,
+    /// The KEK and the data keys this process has unwrapped (envelope encryption).
+    keyring: Keyring,
 }
 
 impl std::fmt::Debug for Tenant {
@@ -45,11 +49,22 @@ impl std::fmt::Debug for Tenant {
     }
 }
 
+/// The HKDF purpose of a tenant's logbook key, for tenants whose key has not been pinned.
+pub const LOGBOOK_PURPOSE: &str = "samtal/logbook/v1";
+
 impl Tenant {
-    pub(crate) fn new(slug: Slug, db: Db, master: &MasterKey) -> Self {
-        let logbook = master.derive("samtal/logbook/v1", slug.as_str().as_bytes());
+    /// A tenant over its open database. Its logbook key is the one pinned in `data_keys` (wrapped
+    /// under the KEK; a master-key rotation pins it, so the chain stays verifiable under the
+    /// new master), or else derived from the master key as it always was.
+    pub(crate) async fn open(slug: Slug, db: Db, master: &MasterKey) -> Result<Self, TenancyError> {
+        let keyring = Keyring::new(slug.as_str(), master);
+        let logbook = match keyring.pinned_logbook_key(&db).await.map_err(TenancyError::Keys)? {
+            Some(key) => key,
+            None => master.derive(LOGBOOK_PURPOSE, slug.as_str().as_bytes()),
+        };
+        // One-time links live for minutes: after a master rotation they are simply made anew.
         let handover = master.derive("samtal/link-handover/v1", slug.as_str().as_bytes());
-        Self { slug, db, keys: Arc::new(TenantKeys { logbook, handover }) }
+        Ok(Self { slug, db, keys: Arc::new(TenantKeys { logbook, handover, keyring }) })
     }
     pub fn slug(&self) -> &Slug {
         &self.slug
@@ -60,6 +75,12 @@ impl Tenant {
     /// Seals one-time links on their way to the admin's page (`auth::handover`).
     pub(crate) fn handover_key(&self) -> &[u8; 32] {
         &self.keys.handover
+    }
+}
+
+impl crate::core::crypto::Vault for Tenant {
+    fn keyring(&self) -> &Keyring {
+        &self.keys.keyring
     }
 }
 
@@ -92,6 +113,8 @@ pub enum TenancyError {
     Io(#[from] std::io::Error),
     #[error("the logbook could not be written: {0}")]
     Logbook(#[from] crate::core::logbook::LogbookError),
+    #[error("the organisation's keys cannot be opened: {0}")]
+    Keys(#[source] crate::core::crypto::CryptoError),
 }
 
 /// Why a request got no tenant. Each maps to its own status and page.
@@ -196,11 +219,15 @@ impl Tenancy {
         })
     }
 
-    /// A tenant's database regardless of status (migrations, administration).
-    pub async fn connect(&self, record: &TenantRecord) -> Result<Tenant, DbError> {
+    /// A tenant regardless of status (administration), opened once and then shared.
+    pub async fn connect(&self, record: &TenantRecord) -> Result<Tenant, TenancyError> {
         let url = record.connect_url(&self.config);
-        let db = self.pools.get(&record.slug, &url).await?;
-        Ok(Tenant::new(record.slug.clone(), db, &self.config.master_key))
+        self.pools
+            .get(&record.slug, |limits| async move {
+                let db = Db::connect(&url, limits).await.map_err(TenancyError::Storage)?;
+                Tenant::open(record.slug.clone(), db, &self.config.master_key).await
+            })
+            .await
     }
 
     async fn lookup(&self, slug: &Slug) -> Result<Option<TenantRecord>, ResolveError> {

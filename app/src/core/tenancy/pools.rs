@@ -1,8 +1,11 @@
-//! Tenant connection pools: opened on first use, shared, bounded. Concurrent first requests to
-//! one tenant wait on the same connect (a per-tenant once-cell); the map lock is held only to
-//! find or insert that cell, never while connecting.
+//! Open tenants: each one's connection pool and keys, opened on first use, shared, bounded.
+//! Concurrent first requests to one tenant wait on the same open (a per-tenant once-cell); the
+//! map lock is held only to find or insert that cell, never while connecting. Keeping the
+//! [`Tenant`] (not only its pool) lets its keyring keep the data keys it has unwrapped and the
+//! encryptions it has reserved, instead of doing both again on every request.
 use std::{
     collections::HashMap,
+    future::Future,
     sync::{
         atomic::{AtomicU64, Ordering},
         Arc, Mutex,
@@ -12,13 +15,11 @@ use std::{
 
 use tokio::sync::OnceCell;
 
-use crate::{
-    core::db::{Db, DbError, PoolLimits},
-    model::slug::Slug,
-};
+use super::Tenant;
+use crate::{core::db::PoolLimits, model::slug::Slug};
 
 struct Slot {
-    db: OnceCell<Db>,
+    tenant: OnceCell<Tenant>,
     /// Milliseconds since `TenantPools::epoch` of the last use.
     last_used: AtomicU64,
 }
@@ -48,7 +49,12 @@ impl TenantPools {
         self.epoch.elapsed().as_millis() as u64
     }
 
-    pub async fn get(&self, slug: &Slug, url: &str) -> Result<Db, DbError> {
+    /// The open tenant `slug`, or `open` it (called at most once at a time per tenant).
+    pub async fn get<F, Fut, E>(&self, slug: &Slug, open: F) -> Result<Tenant, E>
+    where
+        F: FnOnce(PoolLimits) -> Fut,
+        Fut: Future<Output = Result<Tenant, E>>,
+    {
         let slot = {
             let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(slot) = slots.get(slug) {
@@ -63,20 +69,20 @@ impl TenantPools {
                         slots.remove(&victim);
                     }
                 }
-                let slot = Arc::new(Slot { db: OnceCell::new(), last_used: AtomicU64::new(0) });
+                let slot = Arc::new(Slot { tenant: OnceCell::new(), last_used: AtomicU64::new(0) });
                 slots.insert(slug.clone(), slot.clone());
                 slot
             }
         };
         slot.last_used.store(self.now(), Ordering::Relaxed);
-        let db = slot
-            .db
+        let tenant = slot
+            .tenant
             .get_or_try_init(|| async {
                 self.connects.fetch_add(1, Ordering::Relaxed);
-                Db::connect(url, self.limits).await
+                open(self.limits).await
             })
             .await?;
-        Ok(db.clone())
+        Ok(tenant.clone())
     }
 
     /// Drops pools unused for longer than the idle limit; returns how many.
@@ -106,8 +112,8 @@ impl TenantPools {
     pub async fn close_all(&self) {
         let slots: Vec<_> = self.slots.lock().unwrap_or_else(|p| p.into_inner()).drain().map(|(_, s)| s).collect();
         for s in slots {
-            if let Some(db) = s.db.get() {
-                db.close().await;
+            if let Some(tenant) = s.tenant.get() {
+                tenant.db().close().await;
             }
         }
     }

@@ -32,7 +32,7 @@ pub fn validate_display_name(name: &str) -> Result<String, TenancyError> {
     Ok(name.to_string())
 }
 
-fn one_connection() -> PoolLimits {
+pub(super) fn one_connection() -> PoolLimits {
     PoolLimits { max_connections: 1, acquire_timeout: std::time::Duration::from_secs(5), ..PoolLimits::default() }
 }
 
@@ -128,7 +128,7 @@ impl Tenancy {
         let db = Db::connect(&url, one_connection()).await.map_err(TenancyError::Storage)?;
         let result = async {
             migrations::run(&db, migrations::TENANT).await.map_err(TenancyError::Storage)?;
-            let tenant = Tenant::new(record.slug.clone(), db.clone(), &self.config.master_key);
+            let tenant = Tenant::open(record.slug.clone(), db.clone(), &self.config.master_key).await?;
             let mut tx = db.pool().begin().await.map_err(|e| TenancyError::Storage(e.into()))?;
             organisation::set_name_in(&mut tx, &record.display_name).await.map_err(TenancyError::Storage)?;
             let event = Event::new(Actor::System, Action::TenantCreated, Outcome::Success)
@@ -178,7 +178,7 @@ impl Tenancy {
         }
         let status = if enabled { TenantStatus::Active } else { TenantStatus::Disabled };
         // Logged in the tenant's own logbook first: if that fails, the status stays as it was.
-        let tenant = self.connect(&record).await.map_err(TenancyError::Storage)?;
+        let tenant = self.connect(&record).await?;
         let action = if enabled { Action::TenantEnabled } else { Action::TenantDisabled };
         let event = Event::new(Actor::System, action, Outcome::Success).target(TargetType::Tenant, tenant_id(slug));
         logbook::record(&tenant, self.config.clock.as_ref(), &event).await?;
