@@ -156,7 +156,8 @@ async function pageWords(page) {
   return page.evaluate(() => {
     const data = "script, style, noscript, code, .tech, .brand, #org-name, #account-link, [lang]:not(html), " +
       "#log-table tbody, #log-user option, #users .row-main strong, #users .row-meta, #sessions .row-main, " +
-      "#sessions .row-meta, #org-time-zone, h1:has(+ #start-role)";
+      "#sessions .row-meta, #org-time-zone, h1:has(+ #start-role), #people, #units .row-main, #units select, " +
+      "#new-unit-parent";
     const words = document.title.split(" · ");
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
@@ -172,8 +173,16 @@ async function pageWords(page) {
   });
 }
 // Words that are the same in Swedish and English.
-const SAME_IN_BOTH = new Set(["Samtal", "Start", "Organisation"]);
-const ALL_PAGES = ["/", "/sign-in", "/set-password", "/account", "/admin/users", "/admin/logbook", "/admin/organisation"];
+const SAME_IN_BOTH = new Set(["Samtal", "Start", "Organisation", "Man"]);
+const ALL_PAGES = ["/", "/sign-in", "/set-password", "/account", "/admin/users", "/admin/logbook", "/admin/organisation",
+  "/people", "/people/new", "/people/import", "/admin/units"];
+/** A personnummer that passes every check: `yyyymmdd` and a three-digit birth number, with the
+ *  Luhn check digit of the last nine digits computed. */
+function personnummer(yyyymmdd, serial) {
+  const nine = (yyyymmdd.slice(2) + String(serial).padStart(3, "0")).split("").map(Number);
+  const sum = nine.reduce((s, d, i) => { const p = d * (i % 2 === 0 ? 2 : 1); return s + Math.floor(p / 10) + (p % 10); }, 0);
+  return `${yyyymmdd}-${String(serial).padStart(3, "0")}${(10 - (sum % 10)) % 10}`;
+}
 // Pages show times in the organisation's zone (Europe/Stockholm by default), zone named.
 const ISO_TIME = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} (CET|CEST)/;
 
@@ -257,7 +266,7 @@ for (const vp of VIEWPORTS) {
     await check(`${vp.name}: sign in, session cookie attributes, account page, sign out`, async () => {
       const { context, page, problems } = await newPage(vp);
       await signIn(page, demo.employee.email, demo.employee.password);
-      assert((await page.textContent("#account-link")).includes("Erik Employee"), "name in header");
+      assert((await page.textContent("#account-link")).includes("Erik Eriksson"), "name in header");
       const cookie = (await context.cookies()).find((c) => c.name === "__Host-samtal");
       assert(cookie && cookie.httpOnly && cookie.secure && cookie.sameSite === "Strict" && cookie.path === "/",
         `cookie ${JSON.stringify(cookie)}`);
@@ -474,6 +483,66 @@ for (const vp of VIEWPORTS) {
       if (vp.viewport.width < 768) {
         assert(admin.links.every((l) => Math.abs(l.bottom - admin.height) < 2), "the phone's navigation is not at the bottom edge");
       }
+    });
+
+    await check(`${vp.name}: an admin imports a CSV, finds a person by personnummer and reveals it (logged)`, async () => {
+      const { context, page, problems } = await newPage(vp);
+      await signIn(page, demo.admin.email, demo.admin.password);
+      const serial = vp.name === "desktop" ? 310 : 320;
+      const boss = personnummer("19780214", serial), report = personnummer("19910630", serial + 1);
+      const csv = "Personnummer;Förnamn;Efternamn;Enhet;Befattning;Chefens personnummer;Startdatum;Sysselsättningsgrad;Månadslön\n" +
+        `${report};Rut;Rapport${vp.name};Import;Analytiker;${boss};2025-02-01;100;45 500\n` +
+        `${boss};Bengt;Boss${vp.name};Import;Chef;;2020-01-01;100;70000\n`;
+      await page.goto(base + "/people/import");
+      await page.waitForSelector('.app[data-hydrated="true"]');
+      // The file picker reads the file into the form (an island); the form posts it.
+      await page.setInputFiles("#import-file", { name: "personal.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+      await page.waitForFunction(() => document.querySelector("#import-csv").value.includes("Rut"), null, { timeout: 5000 });
+      await Promise.all([page.waitForURL(/\/people\/import\?step=check$/), page.click("#import-check")]);
+      const summary = await page.textContent("#import-summary");
+      assert(summary.includes("2 new") && summary.includes("0 rows with problems"), summary);
+      assert(!(await page.content()).includes(report.slice(0, 8)), "the preview shows a personnummer");
+      await noHorizontalScroll(page);
+      await page.screenshot({ path: join(shots, `import-${vp.name}.png`), fullPage: true });
+      await Promise.all([page.waitForURL(/done=imported/), page.click("#import-confirm")]);
+      assert((await page.textContent("#notice")).includes("import is done"), "no word of the import");
+      // Exact search by personnummer: a post; the number never appears in the address.
+      await page.goto(base + "/people");
+      await page.fill("#find-pnr", report);
+      await Promise.all([page.waitForURL(/\/people\/[0-9a-f]{32}$/), page.click("#find-submit")]);
+      assert(!page.url().includes(report.slice(0, 8)), page.url());
+      assert((await page.textContent("h1")).includes(`Rut Rapport${vp.name}`), await page.textContent("h1"));
+      assert((await page.textContent("#pnr")).endsWith("-****"), "the number is not masked");
+      assert((await page.textContent("#employments")).includes(`Bengt Boss${vp.name}`), "the manager from the file");
+      await page.waitForSelector('.app[data-hydrated="true"]');
+      await page.click("#pnr-reveal");
+      await page.waitForSelector("#pnr-revealed");
+      assert((await page.textContent("#pnr-revealed")) === report, "the revealed number");
+      await noHorizontalScroll(page);
+      await page.goto(base + `/admin/logbook?action=person.personnummer.revealed`);
+      assert((await page.textContent("#log-table")).includes("person.personnummer.revealed"), "the reveal is not logged");
+      assert(problems.length === 0, problems.join("; "));
+      await context.close();
+    });
+
+    await check(`${vp.name}: a manager sees only the people in their reporting line`, async () => {
+      const { context, page, problems } = await newPage(vp);
+      await signIn(page, demo.manager.email, demo.manager.password);
+      await page.goto(base + "/people");
+      const list = await page.textContent("#people");
+      for (const name of ["Maja Magnusson", "Erik Eriksson", "Fatima Ali"]) assert(list.includes(name), `${name} missing`);
+      for (const name of ["Lars Lindqvist", "Karin Karlsson", "Emma Engström"]) assert(!list.includes(name), `${name} shown to a manager outside her line`);
+      assert(!(await page.$("#people-new")), "a manager may not add people");
+      await noHorizontalScroll(page);
+      const tap = await page.$$eval("#people .row-link", (as) => as.map((a) => a.getBoundingClientRect().height));
+      assert(tap.every((h) => h >= 44), `tap targets ${tap}`);
+      await page.screenshot({ path: join(shots, `people-manager-${vp.name}.png`), fullPage: true });
+      await Promise.all([page.waitForURL(/\/people\/[0-9a-f]{32}$/), page.click("#people .row-link >> text=Erik Eriksson")]);
+      assert((await page.textContent("#employments")).includes("Säljare"), "Erik's employment");
+      assert(!(await page.$("#edit-person")) && !(await page.$("#pnr-reveal")), "a manager gets admin tools");
+      await noHorizontalScroll(page);
+      assert(problems.length === 0, problems.join("; "));
+      await context.close();
     });
 
     await check(`${vp.name}: an admin sets the organisation's default language and time zone without JavaScript`, async () => {

@@ -102,6 +102,7 @@ pub enum Problem {
     ImportFile,
     ImportChanged,
     ConfirmErase,
+    AccountTaken,
 }
 
 /// Why a password is easy to guess (zxcvbn's warnings, grouped into what a person can act on).
@@ -220,6 +221,7 @@ impl Problem {
             Problem::ImportFile => w.import_file.into(),
             Problem::ImportChanged => w.import_changed.into(),
             Problem::ConfirmErase => w.confirm_erase.into(),
+            Problem::AccountTaken => w.account_taken.into(),
         }
     }
 
@@ -278,6 +280,7 @@ impl Problem {
             Problem::ImportFile => "import_file",
             Problem::ImportChanged => "import_changed",
             Problem::ConfirmErase => "confirm_erase",
+            Problem::AccountTaken => "account_taken",
         }
     }
 
@@ -357,6 +360,7 @@ impl Problem {
             "import_file" => Problem::ImportFile,
             "import_changed" => Problem::ImportChanged,
             "confirm_erase" => Problem::ConfirmErase,
+            "account_taken" => Problem::AccountTaken,
             // A length or a count would be a number from the address: the general sentence.
             _ => Problem::CheckForm,
         }
@@ -553,6 +557,7 @@ mod tests {
             AppError::Invalid(Problem::ImportFile),
             AppError::Invalid(Problem::ImportChanged),
             AppError::Invalid(Problem::ConfirmErase),
+            AppError::Invalid(Problem::AccountTaken),
         ];
         for e in all.clone() {
             let q = e.to_query();

@@ -24,6 +24,7 @@ use crate::pages::{
     admin::{logbook::LogbookPage, organisation::OrganisationPage, users::UsersPage},
     home::HomePage,
     not_found::NotFound,
+    people::{ImportPage, NewPersonPage, PeopleListPage, PersonPage, UnitsPage},
     set_password::SetPasswordPage,
     sign_in::SignInPage,
 };
@@ -106,6 +107,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/users") view=UsersPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/logbook") view=LogbookPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/organisation") view=OrganisationPage ssr=SsrMode::InOrder />
+                    <Route path=path!("admin/units") view=UnitsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("people") view=PeopleListPage ssr=SsrMode::InOrder />
+                    <Route path=path!("people/new") view=NewPersonPage ssr=SsrMode::InOrder />
+                    <Route path=path!("people/import") view=ImportPage ssr=SsrMode::InOrder />
+                    <Route path=path!("people/:id") view=PersonPage ssr=SsrMode::InOrder />
                 </Routes>
             </Layout>
         </Router>

@@ -33,6 +33,7 @@ on_both_backends!(
     a_file_with_bad_rows_imports_nothing_and_says_why,
     a_reimport_updates_the_same_people_and_never_duplicates,
     erasing_a_person_is_logged_and_reaches_everything,
+    the_demo_organisation_has_thirty_people_in_units_with_managers,
 );
 
 const TODAY: &str = "2026-12-02";
@@ -448,5 +449,24 @@ async fn erasing_a_person_is_logged_and_reaches_everything(b: Backend) {
     let events = logbook::list(&t, &Filter::default()).await.expect("events");
     assert_eq!(events.iter().filter(|e| e.action == "person.deleted").count(), 2);
     let _ = (o.boss, o.pia, o.kim, o.sam, o.unit);
+    env.cleanup().await;
+}
+
+async fn the_demo_organisation_has_thirty_people_in_units_with_managers(b: Backend) {
+    let (env, t) = setup(b).await;
+    let demo = people::demo::populate(&t, &SystemClock).await.expect("populate");
+    let all =
+        register::list(&t, &Lens::Everyone, &ListQuery { page: 1, ..ListQuery::default() }, TODAY).await.expect("list");
+    assert_eq!(all.total, 30);
+    assert_eq!(org::tree(&t, TODAY).await.expect("tree").len(), 5);
+    let line = access::line_of(&t, &demo.manager, TODAY).await.expect("line");
+    assert!(
+        line.contains(&demo.employee) && !line.contains(&demo.admin),
+        "the demo employee reports to the demo manager"
+    );
+    assert_eq!(line.len(), 8);
+    for id in [&demo.admin, &demo.manager, &demo.employee] {
+        assert!(people::personnummer(&t, id).await.is_ok(), "a sealed, valid number");
+    }
     env.cleanup().await;
 }

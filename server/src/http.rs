@@ -16,7 +16,6 @@ use leptos::{config::LeptosOptions, prelude::*};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{
     catch_panic::CatchPanicLayer,
-    limit::RequestBodyLimitLayer,
     request_id::{PropagateRequestIdLayer, RequestId},
     trace::TraceLayer,
 };
@@ -28,6 +27,10 @@ use crate::{
 };
 
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The CSV import's upload carries a whole file of up to 4 MB, form encoded (up to three bytes
+/// a character); only it may send this much.
+pub const IMPORT_MAX_BODY_BYTES: usize = 12 * 1024 * 1024;
+const IMPORT_PATHS: [&str; 1] = ["/api/people/import_upload"];
 
 #[derive(Debug, Clone)]
 pub struct HttpConfig {
@@ -204,7 +207,11 @@ async fn error_status(req: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
         return error_page::internal();
     };
-    if let Ok(e) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+    // An error is a JSON string of codes (`"error=…"`); a successful answer that happens to be a
+    // string (a new person's id) is not one.
+    let is_error = serde_json::from_slice::<String>(&bytes).is_ok_and(|s| s.starts_with("error="));
+    let parsed = if is_error { serde_json::from_slice::<app::error::AppError>(&bytes).ok() } else { None };
+    if let Some(e) = parsed {
         if silent_redirect {
             let location = parts.headers.get(axum::http::header::LOCATION).and_then(|v| v.to_str().ok());
             let to = format!("{}?{}", page_path(location.unwrap_or("/")), e.to_query());
@@ -255,7 +262,9 @@ pub fn with_middleware(router: Router, config: &HttpConfig) -> Router {
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             client::identify(proxies.clone(), scheme, req, next)
         }))
-        .layer(RequestBodyLimitLayer::new(max_body_bytes))
+        // axum's own 2 MB default would cut the import's upload short; ours are the limits.
+        .layer(axum::extract::DefaultBodyLimit::max(max_body_bytes.max(IMPORT_MAX_BODY_BYTES)))
+        .layer(middleware::from_fn(move |req: Request, next: Next| body_limit(req, next, max_body_bytes)))
         .layer(middleware::from_fn(move |req: Request, next: Next| plain_too_large(req, next, max_body_bytes)))
         .layer(CatchPanicLayer::custom(|_panic| {
             // The panic message may hold request data: it goes to stderr via the panic hook,
@@ -270,6 +279,24 @@ pub fn with_middleware(router: Router, config: &HttpConfig) -> Router {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
         .layer(middleware::from_fn(client::fresh_request_id))
+}
+
+/// Holds every request to its limit — the configured one, or the import upload's larger one: a
+/// declared (or known) length above it is refused at once with the 413 page, and a body that
+/// does not say stops being read where it passes it.
+async fn body_limit(req: Request, next: Next, limit: usize) -> Response {
+    let limit = if IMPORT_PATHS.contains(&req.uri().path()) { limit.max(IMPORT_MAX_BODY_BYTES) } else { limit };
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let known = axum::body::HttpBody::size_hint(req.body()).lower();
+    if declared.is_some_and(|n| n > limit as u64) || known > limit as u64 {
+        return error_page::too_large(limit);
+    }
+    let (parts, body) = req.into_parts();
+    next.run(Request::from_parts(parts, Body::new(http_body_util::Limited::new(body, limit)))).await
 }
 
 /// Rewrites the body-limit layer's bare 413 into a page in plain words.

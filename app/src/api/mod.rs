@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod organisation;
+pub mod people;
 pub mod preferences;
 pub mod system;
 

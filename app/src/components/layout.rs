@@ -45,11 +45,15 @@ fn MainNav(me: Me, path: String, t: &'static FrameTexts) -> impl IntoView {
     let mut links = vec![("/", t.start, "nav-start")];
     if me.role == Role::Admin {
         links.extend([
+            ("/people", t.people, "nav-people"),
             ("/admin/users", t.users, "nav-users"),
             ("/admin/logbook", t.logbook, "nav-logbook"),
             ("/admin/organisation", t.organisation, "nav-organisation"),
         ]);
     } else {
+        if me.role == Role::Manager {
+            links.push(("/people", t.people, "nav-people"));
+        }
         links.push(("/account", t.account, "nav-account"));
     }
     view! {

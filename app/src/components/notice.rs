@@ -23,6 +23,15 @@ pub fn done_text(code: &str, t: &'static DoneTexts) -> Option<&'static str> {
         "invited" => t.invited,
         "reset_link" => t.reset_link,
         "link_emailed" => t.link_emailed,
+        "person_created" => t.person_created,
+        "person_saved" => t.person_saved,
+        "person_erased" => t.person_erased,
+        "employment_saved" => t.employment_saved,
+        "employment_deleted" => t.employment_deleted,
+        "unit_created" => t.unit_created,
+        "unit_saved" => t.unit_saved,
+        "unit_deleted" => t.unit_deleted,
+        "imported" => t.imported,
         _ => return None,
     })
 }

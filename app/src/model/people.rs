@@ -55,6 +55,8 @@ pub struct PersonView {
     pub can_edit: bool,
     /// The viewer's own record.
     pub is_me: bool,
+    /// The sign-in account linked to the person, shown to admins only.
+    pub account: Option<AccountChoice>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,4 +73,53 @@ pub struct UnitView {
 pub struct ManagerChoice {
     pub id: String,
     pub name: String,
+}
+
+/// One row of the import preview: its line, whose it is (names only) and what is wrong, as
+/// codes the page puts in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRowView {
+    pub line: u32,
+    pub name: String,
+    /// The row updates someone already registered (same personnummer).
+    pub update: bool,
+    pub problems: Vec<ImportProblem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProblem {
+    /// `pnr_check`, `email`, `repeated`, `incomplete`, … (see `pages::people::import`).
+    pub code: String,
+    /// The field it is about (`job_title`), or the earlier line a repeat first appeared on.
+    pub detail: Option<String>,
+}
+
+/// What a preview found. `digest` names exactly the file and mapping that were checked; the
+/// apply step refuses anything else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPreviewView {
+    pub headers: Vec<String>,
+    /// `target=column;…`
+    pub mapping: String,
+    /// A problem with the whole file (its code), when there is one; then there are no rows.
+    pub file_problem: Option<String>,
+    pub rows: Vec<ImportRowView>,
+    pub new: u32,
+    pub updated: u32,
+    pub problem_rows: u32,
+    pub digest: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportDone {
+    pub created: u32,
+    pub updated: u32,
+    pub units_created: u32,
+}
+
+/// A sign-in account, as the person page's link form names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountChoice {
+    pub id: String,
+    pub email: String,
 }

@@ -62,3 +62,13 @@ CREATE TABLE import_settings (
     mapping    TEXT NOT NULL,
     updated_at BIGINT NOT NULL
 );
+
+-- A CSV import between its upload and the admin's confirmation: one per admin, sealed (it
+-- holds personnummer), deleted when applied or discarded and at the latest after an hour.
+CREATE TABLE import_drafts (
+    id         TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL UNIQUE REFERENCES users (id) ON DELETE CASCADE,
+    csv_sealed BYTEA NOT NULL,
+    mapping    TEXT,
+    created_at BIGINT NOT NULL
+);

@@ -148,15 +148,20 @@ async fn create_demo_accounts(tenancy: &Tenancy, slug: &Slug, data_dir: &std::pa
     use app::core::{clock::SystemClock, logbook::Actor};
     let t = tenancy.open_active(slug).await.map_err(|e| CliError::Usage(e.to_string()))?;
     let hasher = Hasher::for_this_machine();
+    let people =
+        app::core::people::demo::populate(&t, &SystemClock).await.map_err(|e| CliError::Usage(e.to_string()))?;
     let mut lines = vec!["Demo accounts (DEMO ONLY - never use these in production):".to_string()];
-    for (email, name, role) in [
-        ("admin@demo.example", "Hanna HR", Role::Admin),
-        ("manager@demo.example", "Maja Manager", Role::Manager),
-        ("employee@demo.example", "Erik Employee", Role::Employee),
+    for (email, name, role, person) in [
+        ("admin@demo.example", "Hanna Holm", Role::Admin, &people.admin),
+        ("manager@demo.example", "Maja Magnusson", Role::Manager, &people.manager),
+        ("employee@demo.example", "Erik Eriksson", Role::Employee, &people.employee),
     ] {
         let password = format!("demo-{}", &random_token()?[..16]);
         let u = users::create(&t, &SystemClock, Actor::System, email, name, role).await?;
         users::set_password(&t, &SystemClock, &hasher, &u, &password).await?;
+        app::core::people::access::link_account(&t, &SystemClock, Actor::System, &u.id, Some(person))
+            .await
+            .map_err(|e| CliError::Usage(e.to_string()))?;
         lines.push(format!("  {:<10} {email:<24} {password}", role.as_str()));
     }
     let text = lines.join("\n") + "\n";

@@ -49,7 +49,10 @@ impl Field {
 
 /// Every sealed column in the tenant schema. A migration that adds one adds it here, so that a
 /// rewrap reaches it (`app/tests/crypto.rs` checks the live schema against this list).
-pub const FIELDS: &[Field] = &[Field { table: "persons", column: "pnr_sealed", id_column: "id" }];
+pub const FIELDS: &[Field] = &[
+    Field { table: "persons", column: "pnr_sealed", id_column: "id" },
+    Field { table: "import_drafts", column: "csv_sealed", id_column: "id" },
+];
 
 /// One sealed value's place: what its associated data binds it to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

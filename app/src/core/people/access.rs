@@ -69,3 +69,51 @@ pub async fn reach(tenant: &Tenant, user: &User, today: &str) -> Result<Reach, P
         Lens::Nobody => Reach::Only(HashSet::new()),
     })
 }
+
+/// Links an account to a person (or, `None`, unlinks it): what the account then reaches is
+/// decided by that person's place in the reporting line. One account per person. Logged on
+/// the person (ids only).
+pub async fn link_account(
+    tenant: &Tenant,
+    clock: &dyn crate::core::clock::Clock,
+    actor: crate::core::logbook::Actor,
+    user_id: &str,
+    person_id: Option<&str>,
+) -> Result<(), PeopleError> {
+    use crate::core::logbook::{self, Action, Event, Outcome, TargetType};
+    let mut tx = tenant.db().pool().begin().await?;
+    let done = sqlx::query("UPDATE users SET person_id = $1 WHERE id = $2")
+        .bind(person_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match e.as_database_error() {
+            Some(d) if d.is_unique_violation() => PeopleError::AccountTaken,
+            Some(d) if d.is_foreign_key_violation() => PeopleError::NoSuchPerson,
+            _ => PeopleError::Db(e),
+        })?;
+    if done.rows_affected() != 1 {
+        return Err(PeopleError::NoSuchAccount);
+    }
+    if let Some(p) = person_id {
+        let event =
+            Event::new(actor, Action::PersonUpdated, Outcome::Success).target(TargetType::Person, super::person_id(p)?);
+        logbook::append(&mut tx, tenant, clock, &event).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The account linked to a person, if any.
+pub async fn account_of(tenant: &Tenant, person_id: &str) -> Result<Option<User>, PeopleError> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE person_id = $1")
+        .bind(person_id)
+        .fetch_optional(tenant.db().pool())
+        .await?;
+    match row {
+        Some((id,)) => Ok(crate::core::auth::users::by_id(tenant, &id)
+            .await
+            .map_err(|e| PeopleError::Db(sqlx::Error::Protocol(e.to_string())))?),
+        None => Ok(None),
+    }
+}

@@ -684,3 +684,71 @@ pub async fn save_mapping(tenant: &Tenant, clock: &dyn Clock, mapping: &Mapping)
     tx.commit().await?;
     Ok(())
 }
+
+/// Where an uploaded file waits, sealed, for its admin's confirmation.
+pub const DRAFT: crate::core::crypto::Field =
+    crate::core::crypto::Field { table: "import_drafts", column: "csv_sealed", id_column: "id" };
+/// A draft older than this is gone.
+pub const DRAFT_MAX_AGE_MS: i64 = 60 * 60 * 1000;
+
+/// Keeps `csv` as `user_id`'s one draft (replacing an earlier one), sealed. Expired drafts of
+/// anyone are deleted on the way.
+pub async fn save_draft(tenant: &Tenant, clock: &dyn Clock, user_id: &str, csv: &str) -> Result<(), PeopleError> {
+    if csv.len() > MAX_BYTES {
+        return Err(PeopleError::ImportTooLarge);
+    }
+    let id = new_id()?;
+    let sealed = crypto::seal(tenant, clock, DRAFT.at(&id), &csv.to_string()).await?;
+    let now = clock.now_ms();
+    let mut tx = tenant.db().pool().begin().await?;
+    sqlx::query("DELETE FROM import_drafts WHERE user_id = $1 OR created_at < $2")
+        .bind(user_id)
+        .bind(now - DRAFT_MAX_AGE_MS)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO import_drafts (id, user_id, csv_sealed, mapping, created_at) VALUES ($1, $2, $3, NULL, $4)",
+    )
+    .bind(&id)
+    .bind(user_id)
+    .bind(sealed.into_bytes())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `user_id`'s draft in time, opened: the file and the mapping chosen for it, if any.
+pub async fn draft(
+    tenant: &Tenant,
+    clock: &dyn Clock,
+    user_id: &str,
+) -> Result<Option<(String, Option<Mapping>)>, PeopleError> {
+    let row: Option<(String, Vec<u8>, Option<String>, i64)> =
+        sqlx::query_as("SELECT id, csv_sealed, mapping, created_at FROM import_drafts WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(tenant.db().pool())
+            .await?;
+    let Some((id, sealed, mapping, created_at)) = row else { return Ok(None) };
+    if created_at < clock.now_ms() - DRAFT_MAX_AGE_MS {
+        discard_draft(tenant, user_id).await?;
+        return Ok(None);
+    }
+    let csv: String = crypto::open(tenant, DRAFT.at(&id), &Sealed::from_stored(sealed)).await?;
+    Ok(Some((csv, mapping.map(|m| Mapping::decode(&m)))))
+}
+
+pub async fn set_draft_mapping(tenant: &Tenant, user_id: &str, mapping: &Mapping) -> Result<(), PeopleError> {
+    sqlx::query("UPDATE import_drafts SET mapping = $1 WHERE user_id = $2")
+        .bind(mapping.encode())
+        .bind(user_id)
+        .execute(tenant.db().pool())
+        .await?;
+    Ok(())
+}
+
+pub async fn discard_draft(tenant: &Tenant, user_id: &str) -> Result<(), PeopleError> {
+    sqlx::query("DELETE FROM import_drafts WHERE user_id = $1").bind(user_id).execute(tenant.db().pool()).await?;
+    Ok(())
+}

@@ -2,6 +2,7 @@
 //! stored only sealed (envelope encryption) beside its blind index. Everything Samtal holds
 //! about a person hangs off this record (ON DELETE CASCADE), so one delete reaches it all.
 pub mod access;
+pub mod demo;
 pub mod employment;
 pub mod import;
 pub mod org;
@@ -70,6 +71,12 @@ pub enum PeopleError {
     NoSuchEmployment,
     #[error("the file has rows with problems; nothing was imported")]
     ImportNotClean,
+    #[error("the file is larger than 4 MB")]
+    ImportTooLarge,
+    #[error("another account is already linked to this person")]
+    AccountTaken,
+    #[error("no such account")]
+    NoSuchAccount,
     #[error("the operating system's random source failed")]
     Random,
 }
