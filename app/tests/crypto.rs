@@ -144,7 +144,7 @@ async fn rotate_and_rewrap_leave_every_field_readable_and_destroy_the_old_key(b:
     assert_eq!(stored(&t, "n29").await.key_version(), Some(2), "new writes use the new key");
     assert_eq!(key_uses(&t, &[NOTES]).await.expect("uses").get(&1), Some(&25));
     let mut seen = Vec::new();
-    let report = rewrap(&t, &SystemClock, &[NOTES], 7, Actor::System, |p| {
+    let report = rewrap(&t, &after_grace(), &[NOTES], 7, Actor::System, |p| {
         seen.push(p.done);
         ControlFlow::Continue(())
     })
@@ -204,7 +204,11 @@ async fn a_rewrap_stopped_halfway_resumes_where_it_was(b: Backend) {
     .expect("second");
     assert_eq!(seen, vec![20, 30]);
     assert_eq!(second.rewrapped, 20);
-    assert_eq!(second.retired, vec![1]);
+    assert_eq!((second.retired.clone(), second.kept.clone()), (vec![], vec![1]), "just replaced: kept for the grace");
+    assert_eq!(key_uses(&t, &[NOTES]).await.expect("uses").get(&1), None);
+    let later =
+        rewrap(&t, &after_grace(), &[NOTES], 10, Actor::System, |_| ControlFlow::Continue(())).await.expect("later");
+    assert_eq!((later.rewrapped, later.retired), (0, vec![1]), "after the grace it is destroyed");
     for i in 0..30 {
         assert_eq!(read(&t, &format!("n{i:02}")).await.expect("open"), format!("note {i}"));
     }
@@ -218,6 +222,12 @@ async fn a_rewrap_stopped_halfway_resumes_where_it_was(b: Backend) {
     assert_eq!(key_uses(&t, &[NOTES]).await.expect("uses").into_iter().collect::<Vec<_>>(), vec![(4, 30)]);
     t.db().close().await;
     env.cleanup().await;
+}
+
+/// A clock past the grace an old key outlives its replacement by.
+fn after_grace() -> app::core::clock::ManualClock {
+    use app::core::clock::Clock;
+    app::core::clock::ManualClock::at(SystemClock.now_ms() + crypto::RETIRE_GRACE_MS + 60_000)
 }
 
 /// Another process's view of the same tenant: its own keyring over the same database.

@@ -159,6 +159,11 @@ async fn a_manager_reaches_their_line_and_an_employee_only_themselves(b: Backend
     employment::change(&t, &SystemClock, Actor::System, Origin::default(), &pia_job, &ended).await.expect("end");
     let Reach::Only(line) = access::reach(&t, &mia, TODAY).await.expect("reach") else { panic!() };
     assert!(!line.contains(&o.pia), "Pia's employment under Mia has ended");
+    // A transfer that starts next year gives the new manager nothing yet.
+    let future = EmploymentInput { start_date: "2099-01-01".into(), ..job(&o.unit, Some(&o.mia)) };
+    employment::add(&t, &SystemClock, Actor::System, Origin::default(), &o.sam, &future).await.expect("future");
+    let Reach::Only(line) = access::reach(&t, &mia, TODAY).await.expect("reach") else { panic!() };
+    assert!(!line.contains(&o.sam), "a future employment counts only from its start");
     let _ = (o.kim, o.unit);
     env.cleanup().await;
 }
@@ -415,6 +420,24 @@ async fn a_reimport_updates_the_same_people_and_never_duplicates(b: Backend) {
     let events = logbook::list(&t, &Filter::default()).await.expect("events");
     assert_eq!(events.iter().filter(|e| e.action == "people.imported").count(), 2);
     assert_eq!(events.iter().filter(|e| e.action == "person.updated").count(), 3);
+    // Rows that make their managers a circle import nothing (each would reach the other's line).
+    let circle = format!(
+        "personnummer,given_name,family_name,unit,job_title,manager_personnummer,start_date,rate,monthly_salary\n\
+         {},Anna,Ekström,Sälj,Säljare,{},2021-03-01,100,47500\n\
+         {},Mats,Chef,Sälj,Chef,{},2019-01-01,100,70000\n",
+        a.digits(),
+        m.digits(),
+        m.digits(),
+        a.digits()
+    );
+    let csv2 = import::read(circle.as_bytes()).expect("read");
+    let preview =
+        import::preview(&t, &SystemClock, &csv2, &Mapping::guess(&csv2.headers)).await.expect("p").expect("m");
+    assert!(preview.is_clean(), "each row on its own is fine: {:?}", preview.rows);
+    let e = import::apply(&t, &SystemClock, Actor::System, Origin::default(), preview, |_, _| {}).await;
+    assert!(matches!(e, Err(PeopleError::ManagerCycle)), "{e:?}");
+    let mats_job = register::get(&t, &mats).await.expect("mats").employments;
+    assert_eq!(mats_job[0].manager_person_id, None, "nothing was written");
     // The saved mapping comes back, and is used where it fits the file.
     import::save_mapping(&t, &SystemClock, &mapping).await.expect("save");
     let saved = import::saved_mapping(&t).await.expect("read").expect("saved");

@@ -285,7 +285,17 @@ pub fn with_middleware(router: Router, config: &HttpConfig) -> Router {
 /// declared (or known) length above it is refused at once with the 413 page, and a body that
 /// does not say stops being read where it passes it.
 async fn body_limit(req: Request, next: Next, limit: usize) -> Response {
-    let limit = if IMPORT_PATHS.contains(&req.uri().path()) { limit.max(IMPORT_MAX_BODY_BYTES) } else { limit };
+    // The larger limit only for a request that carries a session cookie (the server function
+    // then checks it is an admin's), at most two at a time per process and for two minutes:
+    // an anonymous client cannot make the server hold more than the usual limit.
+    let upload = IMPORT_PATHS.contains(&req.uri().path())
+        && req
+            .headers()
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|c| c.split(';').any(|kv| kv.trim().starts_with("__Host-samtal=")));
+    let limit = if upload { limit.max(IMPORT_MAX_BODY_BYTES) } else { limit };
     let declared = req
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
@@ -296,7 +306,20 @@ async fn body_limit(req: Request, next: Next, limit: usize) -> Response {
         return error_page::too_large(limit);
     }
     let (parts, body) = req.into_parts();
-    next.run(Request::from_parts(parts, Body::new(http_body_util::Limited::new(body, limit)))).await
+    let req = Request::from_parts(parts, Body::new(http_body_util::Limited::new(body, limit)));
+    if !upload {
+        return next.run(req).await;
+    }
+    static UPLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+    let Ok(_permit) = UPLOADS.try_acquire() else {
+        let mut res = error_page::html(StatusCode::SERVICE_UNAVAILABLE, |t| error_page::pair(t.unavailable));
+        res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
+        return res;
+    };
+    match tokio::time::timeout(std::time::Duration::from_secs(120), next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => error_page::html(StatusCode::REQUEST_TIMEOUT, |t| error_page::pair(t.unavailable)),
+    }
 }
 
 /// Rewrites the body-limit layer's bare 413 into a page in plain words.

@@ -122,6 +122,12 @@ pub(super) async fn run(cmd: KeysCommand) -> Result<(), CliError> {
             for v in &report.retired {
                 say!("data key v{v} is no longer used and was destroyed");
             }
+            for v in &report.kept {
+                say!(
+                    "data key v{v} is no longer used; it is kept until {} minutes after its replacement (a server may still hold it), then a rewrap destroys it",
+                    crypto::RETIRE_GRACE_MS / 60_000
+                );
+            }
             if report.unreadable > 0 {
                 return Err(CliError::Usage(format!(
                     "{} stored value(s) could not be decrypted and were left as they are (logged as crypto.field.unreadable); no key was destroyed",

@@ -12,7 +12,7 @@ pub async fn manager_choices() -> Result<Vec<ManagerChoice>, AppError> {
         "SELECT p.id, p.given_name, p.family_name FROM persons p WHERE \
          p.id IN (SELECT person_id FROM users WHERE role IN ('manager', 'admin') AND person_id IS NOT NULL) \
          OR p.id IN (SELECT manager_person_id FROM employments WHERE manager_person_id IS NOT NULL \
-         AND (end_date IS NULL OR end_date >= $1)) \
+         AND start_date <= $1 AND (end_date IS NULL OR end_date >= $1)) \
          ORDER BY p.name_key, p.id LIMIT 1000",
     )
     .bind(super::today())

@@ -2,14 +2,15 @@ use leptos::prelude::*;
 
 use crate::{error::AppError, model::people::UnitView};
 
-/// The organisation's units as a tree (parents first, depth given). Managers and admins.
+/// The organisation's units as a tree (parents first, depth given), with head counts. Admins
+/// only: a manager reaches their line's people, not the whole organisation's numbers.
 #[server(endpoint = "people/units")]
 pub async fn org_units() -> Result<Vec<UnitView>, AppError> {
     use crate::core::{
         auth::{guard::Need, Role},
         people::org,
     };
-    let (tenant, _) = crate::api::require(Need::Role(Role::Manager)).await?;
+    let (tenant, _) = crate::api::require(Need::Role(Role::Admin)).await?;
     let tree = org::tree(&tenant, &super::today()).await.map_err(super::people_error)?;
     Ok(tree
         .into_iter()

@@ -53,12 +53,17 @@ pub fn seal_note(
 
 /// The text sealed by [`seal_note`] for this `purpose` and `holder`, if in time.
 pub fn open_note(tenant: &Tenant, clock: &dyn Clock, holder: Holder<'_>, purpose: &str, value: &str) -> Option<String> {
-    open(tenant, clock, holder, value).filter(|n| n.user_id == purpose).map(|n| n.path)
+    open_any(tenant, clock, holder, value).filter(|n| n.user_id == purpose).map(|n| n.path)
 }
 
 /// The link in `value`, if it was sealed for this tenant and admin and has not expired. Anything
 /// else (another admin's, tampered, old, not ours at all) is simply no link.
 pub fn open(tenant: &Tenant, clock: &dyn Clock, holder: Holder<'_>, value: &str) -> Option<Handover> {
+    // A note (`seal_note`) names its purpose where a link names an account: never a link.
+    open_any(tenant, clock, holder, value).filter(|h| !h.user_id.starts_with("samtal_"))
+}
+
+fn open_any(tenant: &Tenant, clock: &dyn Clock, holder: Holder<'_>, value: &str) -> Option<Handover> {
     open_with(tenant.handover_key(), tenant.slug().as_str(), clock, holder, value)
 }
 

@@ -22,7 +22,7 @@ pub use field::{open, record_unreadable, seal, Plaintext, Sealed, FORMAT_VERSION
 pub use keyring::{
     list as list_keys, rewrap_kek, rotate, KekRewrap, KeyInfo, KeyPolicy, KeyState, Keyring, KEK_PURPOSE,
 };
-pub use rewrap::{key_uses, rewrap, RewrapProgress, RewrapReport};
+pub use rewrap::{key_uses, rewrap, RewrapProgress, RewrapReport, RETIRE_GRACE_MS};
 
 use crate::core::logbook::Ledger;
 

@@ -34,6 +34,10 @@ pub struct RewrapReport {
     pub unreadable: u64,
     /// Old keys destroyed because no field uses them any more.
     pub retired: Vec<u32>,
+    /// Old keys no field uses, kept because they were replaced less than [`RETIRE_GRACE_MS`]
+    /// ago (a server may still seal under one, or hold a sealed value not yet written); a later
+    /// rewrap destroys them.
+    pub kept: Vec<u32>,
     /// Stopped by the caller before the end; run again to go on.
     pub interrupted: bool,
 }
@@ -153,19 +157,31 @@ pub async fn rewrap(
             .execute(db.pool())
             .await?;
     }
-    // Destroy old keys only when a fresh count finds no value naming them: a server that had not
-    // yet seen the rotation may have sealed under the old key after its rows were passed.
+    // Destroy old keys only when a fresh count finds no value naming them, and only once the key
+    // that replaced them is older than the grace: until then a server that has not yet seen the
+    // rotation (it looks again every few seconds) may seal under the old key, and a long
+    // transaction (an import) may hold values sealed under it that are not written yet.
     let uses = key_uses(vault, fields).await?;
     if report.unreadable == 0 {
         let old: Vec<(i64,)> = sqlx::query_as("SELECT version FROM data_keys WHERE purpose = 'data' AND state = 'old'")
             .fetch_all(db.pool())
             .await?;
         for (version,) in old {
+            let (replaced_at,): (Option<i64>,) =
+                sqlx::query_as("SELECT MIN(created_at) FROM data_keys WHERE purpose = 'data' AND version > $1")
+                    .bind(version)
+                    .fetch_one(db.pool())
+                    .await?;
             let version = u32::try_from(version).map_err(|_| CryptoError::Malformed)?;
-            if !uses.contains_key(&version) {
-                retire(vault, clock, version, actor.clone()).await?;
-                report.retired.push(version);
+            if uses.contains_key(&version) {
+                continue;
             }
+            if replaced_at.is_none_or(|at| clock.now_ms() - at < RETIRE_GRACE_MS) {
+                report.kept.push(version);
+                continue;
+            }
+            retire(vault, clock, version, actor.clone()).await?;
+            report.retired.push(version);
         }
     }
     if report.unreadable > 0 {
@@ -180,7 +196,16 @@ pub async fn rewrap(
     Ok(report)
 }
 
-/// How many stored values name each data key, over `fields`.
+/// How long an old key outlives its replacement at least, before a rewrap may destroy it: far
+/// above the keyring's recheck (10 s) and the longest transaction that seals (a 10,000-row
+/// import, seconds).
+pub const RETIRE_GRACE_MS: i64 = 15 * 60 * 1000;
+
+/// How many stored values name each data key, over `fields` (reading only each value's header,
+/// so a large sealed value costs no more than a small one).
+/// Enough leading bytes of a sealed value for `key_version` (which also checks the length).
+const HEADER_AND_MORE: usize = 64;
+
 pub async fn key_uses(vault: &impl Vault, fields: &[Field]) -> Result<BTreeMap<u32, u64>, CryptoError> {
     let mut uses = BTreeMap::new();
     for field in fields {
@@ -188,7 +213,8 @@ pub async fn key_uses(vault: &impl Vault, fields: &[Field]) -> Result<BTreeMap<u
         let mut cursor = String::new();
         loop {
             let rows: Vec<(String, Vec<u8>)> = sqlx::query_as(&format!(
-                "SELECT {id}, {column} FROM {table} WHERE {id} > $1 AND {column} IS NOT NULL ORDER BY {id} LIMIT 1000"
+                "SELECT {id}, SUBSTR({column}, 1, {HEADER_AND_MORE}) FROM {table} \
+                 WHERE {id} > $1 AND {column} IS NOT NULL ORDER BY {id} LIMIT 1000"
             ))
             .bind(&cursor)
             .fetch_all(vault.db().pool())

@@ -10,10 +10,17 @@ use crate::core::{
     tenancy::Tenant,
 };
 
-/// The recursive part of a reporting line: the people whose current employment names someone
-/// already in the line as manager. `UNION` (not `UNION ALL`) ends on a cycle. `$1` is the root
-/// person, `$2` today's date.
+/// The recursive part of a reporting line: the people whose current employment (started, not
+/// ended) names someone already in the line as manager. `UNION` (not `UNION ALL`) ends on a
+/// cycle. `$1` is the root person, `$2` today's date.
 pub(crate) const LINE_CTE: &str = "WITH RECURSIVE line(id) AS (\
+     SELECT CAST($1 AS TEXT) \
+     UNION SELECT e.person_id FROM employments e JOIN line l ON e.manager_person_id = l.id \
+     WHERE e.start_date <= $2 AND (e.end_date IS NULL OR e.end_date >= $2))";
+
+/// The same over every employment that has not ended, future ones too: what a new manager must
+/// not be in, so that no reporting line ever becomes a circle.
+const LINE_ANY_CTE: &str = "WITH RECURSIVE line(id) AS (\
      SELECT CAST($1 AS TEXT) \
      UNION SELECT e.person_id FROM employments e JOIN line l ON e.manager_person_id = l.id \
      WHERE e.end_date IS NULL OR e.end_date >= $2)";
@@ -60,6 +67,16 @@ pub async fn line_of(tenant: &Tenant, root: &str, today: &str) -> Result<HashSet
     Ok(ids.into_iter().map(|(id,)| id).collect())
 }
 
+/// Everyone below `root` through employments that have not ended (started or not), and `root`.
+pub async fn below_of(tenant: &Tenant, root: &str, today: &str) -> Result<HashSet<String>, PeopleError> {
+    let ids: Vec<(String,)> = sqlx::query_as(&format!("{LINE_ANY_CTE} SELECT id FROM line"))
+        .bind(root)
+        .bind(today)
+        .fetch_all(tenant.db().pool())
+        .await?;
+    Ok(ids.into_iter().map(|(id,)| id).collect())
+}
+
 /// What the guard decides a person's record by.
 pub async fn reach(tenant: &Tenant, user: &User, today: &str) -> Result<Reach, PeopleError> {
     Ok(match lens(tenant, user).await? {
@@ -95,11 +112,10 @@ pub async fn link_account(
     if done.rows_affected() != 1 {
         return Err(PeopleError::NoSuchAccount);
     }
-    if let Some(p) = person_id {
-        let event =
-            Event::new(actor, Action::PersonUpdated, Outcome::Success).target(TargetType::Person, super::person_id(p)?);
-        logbook::append(&mut tx, tenant, clock, &event).await?;
-    }
+    // Linking and unlinking both change what the account reaches: logged on the account.
+    let event = Event::new(actor, Action::PersonUpdated, Outcome::Success)
+        .target(TargetType::User, logbook::Id::parse(user_id).map_err(|_| PeopleError::NoSuchAccount)?);
+    logbook::append(&mut tx, tenant, clock, &event).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Employments: a person in a unit, with a job title, a manager (a person), dates, an employment
 //! rate and a monthly salary. The manager is who the reporting line follows.
-use super::{access::line_of, new_id, PeopleError};
+use super::{access::below_of, new_id, PeopleError};
 use crate::{
     core::{
         clock::Clock,
@@ -68,7 +68,7 @@ async fn check_manager(tenant: &Tenant, person: &str, manager: Option<&str>, tod
     if found == 0 {
         return Err(PeopleError::NoSuchManager);
     }
-    if line_of(tenant, person, today).await?.contains(manager) {
+    if below_of(tenant, person, today).await?.contains(manager) {
         return Err(PeopleError::ManagerCycle);
     }
     Ok(())

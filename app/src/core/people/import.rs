@@ -588,10 +588,11 @@ pub async fn apply(
                 Action::PersonCreated
             }
             None => {
-                // A gender column left empty keeps what the record has.
+                // An e-mail, employee number or gender left empty (or not in the file) keeps what
+                // the record has: a narrower export must not wipe what another one brought.
                 sqlx::query(
-                    "UPDATE persons SET given_name = $1, family_name = $2, name_key = $3, email = $4, \
-                     employee_number = $5, \
+                    "UPDATE persons SET given_name = $1, family_name = $2, name_key = $3, \
+                     email = COALESCE($4, email), employee_number = COALESCE($5, employee_number), \
                      gender = COALESCE($6, gender), gender_source = COALESCE($7, gender_source), updated_at = $8 \
                      WHERE id = $9",
                 )
@@ -647,8 +648,8 @@ pub async fn apply(
         };
         let input = EmploymentInput { unit_id, manager_person_id, ..input.clone() };
         let current: Option<(String,)> = sqlx::query_as(
-            "SELECT id FROM employments WHERE person_id = $1 AND (end_date IS NULL OR end_date >= $2) \
-             ORDER BY start_date DESC, id LIMIT 1",
+            "SELECT id FROM employments WHERE person_id = $1 AND start_date <= $2 \
+             AND (end_date IS NULL OR end_date >= $2) ORDER BY start_date DESC, id LIMIT 1",
         )
         .bind(id)
         .bind(&today)
@@ -659,11 +660,57 @@ pub async fn apply(
             None => employment::insert(&mut tx, clock, id, &new_id()?, &input).await?,
         }
     }
+    // Rows can make a circle between them (A's manager is B, B's is A), which would give each
+    // the other's reach: refused, and nothing is written.
+    let edges: Vec<(String, String)> = sqlx::query_as(
+        "SELECT person_id, manager_person_id FROM employments WHERE manager_person_id IS NOT NULL \
+         AND (end_date IS NULL OR end_date >= $1)",
+    )
+    .bind(&today)
+    .fetch_all(&mut *tx)
+    .await?;
+    if has_cycle(&edges) {
+        return Err(PeopleError::ManagerCycle);
+    }
     let event = Event::new(actor, Action::PeopleImported, Outcome::Success).origin(origin);
     logbook::append(&mut tx, tenant, clock, &event).await?;
     tx.commit().await?;
     progress(total, total);
     Ok(report)
+}
+
+/// Whether following managers from anyone ever comes back to where it started.
+fn has_cycle(edges: &[(String, String)]) -> bool {
+    let mut managers: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (person, manager) in edges {
+        managers.entry(person.as_str()).or_default().push(manager.as_str());
+    }
+    // 0 = not seen, 1 = on the current path, 2 = done.
+    let mut state: HashMap<&str, u8> = HashMap::new();
+    for start in managers.keys().copied() {
+        if state.get(start).copied().unwrap_or(0) != 0 {
+            continue;
+        }
+        let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+        state.insert(start, 1);
+        while let Some((node, next)) = stack.pop() {
+            let ups = managers.get(node).map(Vec::as_slice).unwrap_or(&[]);
+            if let Some(&up) = ups.get(next) {
+                stack.push((node, next + 1));
+                match state.get(up).copied().unwrap_or(0) {
+                    1 => return true,
+                    0 => {
+                        state.insert(up, 1);
+                        stack.push((up, 0));
+                    }
+                    _ => {}
+                }
+            } else {
+                state.insert(node, 2);
+            }
+        }
+    }
+    false
 }
 
 /// The organisation's saved column mapping, if an admin saved one.
@@ -751,4 +798,22 @@ pub async fn set_draft_mapping(tenant: &Tenant, user_id: &str, mapping: &Mapping
 pub async fn discard_draft(tenant: &Tenant, user_id: &str) -> Result<(), PeopleError> {
     sqlx::query("DELETE FROM import_drafts WHERE user_id = $1").bind(user_id).execute(tenant.db().pool()).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_cycle;
+
+    fn e(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn circles_of_managers_are_found() {
+        assert!(!has_cycle(&e(&[("a", "b"), ("b", "c"), ("d", "c")])));
+        assert!(has_cycle(&e(&[("a", "b"), ("b", "a")])));
+        assert!(has_cycle(&e(&[("a", "b"), ("b", "c"), ("c", "a"), ("x", "a")])));
+        assert!(has_cycle(&e(&[("a", "a")])));
+        assert!(!has_cycle(&[]));
+    }
 }

@@ -36,7 +36,8 @@ fn unit_id(id: &str) -> Result<Id, PeopleError> {
 pub async fn tree(tenant: &Tenant, today: &str) -> Result<Vec<(usize, Unit)>, PeopleError> {
     let rows: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
         "SELECT u.id, u.name, u.parent_id, \
-         (SELECT COUNT(*) FROM employments e WHERE e.unit_id = u.id AND (e.end_date IS NULL OR e.end_date >= $1)) \
+         (SELECT COUNT(*) FROM employments e WHERE e.unit_id = u.id AND e.start_date <= $1 \
+         AND (e.end_date IS NULL OR e.end_date >= $1)) \
          FROM org_units u ORDER BY u.name, u.id",
     )
     .bind(today)

@@ -79,7 +79,7 @@ pub struct Page<T> {
 
 /// The current employment of a person (the latest started that has not ended), as SQL.
 const CURRENT: &str = "LEFT JOIN employments cur ON cur.id = (SELECT e2.id FROM employments e2 \
-     WHERE e2.person_id = p.id AND (e2.end_date IS NULL OR e2.end_date >= $2) \
+     WHERE e2.person_id = p.id AND e2.start_date <= $2 AND (e2.end_date IS NULL OR e2.end_date >= $2) \
      ORDER BY e2.start_date DESC, e2.id LIMIT 1) \
      LEFT JOIN org_units u ON u.id = cur.unit_id";
 
@@ -127,20 +127,59 @@ pub async fn list(
     let pages = u32::try_from(total.div_ceil(u64::from(PAGE_SIZE))).unwrap_or(u32::MAX).max(1);
     let page = query.page.clamp(1, pages);
     let n = terms.len() + 3;
-    let sql = format!(
-        "{with} SELECT p.id, p.given_name, p.family_name, p.employee_number, cur.job_title, u.name \
-         FROM persons p {CURRENT} WHERE {anchor} AND {scope}{filter} ORDER BY {} LIMIT ${n} OFFSET ${}",
-        query.sort.order(),
-        n + 1
-    );
-    let mut rows = sqlx::query_as::<_, (String, String, String, Option<String>, Option<String>, Option<String>)>(&sql)
-        .bind(&root)
-        .bind(today);
-    for t in &terms {
-        rows = rows.bind(t);
-    }
-    let rows =
-        rows.bind(i64::from(PAGE_SIZE)).bind(i64::from((page - 1) * PAGE_SIZE)).fetch_all(tenant.db().pool()).await?;
+    type Row = (String, String, String, Option<String>, Option<String>, Option<String>);
+    let offset = i64::from((page - 1) * PAGE_SIZE);
+    let rows: Vec<Row> = if query.sort == SortBy::Unit {
+        // Sorting by unit needs every row's current employment: one query over the join.
+        let sql = format!(
+            "{with} SELECT p.id, p.given_name, p.family_name, p.employee_number, cur.job_title, u.name \
+             FROM persons p {CURRENT} WHERE {anchor} AND {scope}{filter} ORDER BY {} LIMIT ${n} OFFSET ${}",
+            query.sort.order(),
+            n + 1
+        );
+        let mut rows = sqlx::query_as::<_, Row>(&sql).bind(&root).bind(today);
+        for t in &terms {
+            rows = rows.bind(t);
+        }
+        rows.bind(i64::from(PAGE_SIZE)).bind(offset).fetch_all(tenant.db().pool()).await?
+    } else {
+        // The page's ids from the persons table alone (its name index), then the current
+        // employment of those fifty only: a deep page must not join every row before it.
+        let sql = format!(
+            "{with} SELECT p.id FROM persons p WHERE {anchor} AND {scope}{filter} ORDER BY {} LIMIT ${n} OFFSET ${}",
+            query.sort.order(),
+            n + 1
+        );
+        let mut ids = sqlx::query_as::<_, (String,)>(&sql).bind(&root).bind(today);
+        for t in &terms {
+            ids = ids.bind(t);
+        }
+        let ids: Vec<String> = ids
+            .bind(i64::from(PAGE_SIZE))
+            .bind(offset)
+            .fetch_all(tenant.db().pool())
+            .await?
+            .into_iter()
+            .map(|(id,)| id)
+            .collect();
+        if ids.is_empty() {
+            Vec::new()
+        } else {
+            let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
+            let sql = format!(
+                "SELECT p.id, p.given_name, p.family_name, p.employee_number, cur.job_title, u.name \
+                 FROM persons p {CURRENT} WHERE {anchor} AND p.id IN ({})",
+                marks.join(", ")
+            );
+            let mut rows = sqlx::query_as::<_, Row>(&sql).bind(&root).bind(today);
+            for id in &ids {
+                rows = rows.bind(id);
+            }
+            let mut found: std::collections::HashMap<String, Row> =
+                rows.fetch_all(tenant.db().pool()).await?.into_iter().map(|r| (r.0.clone(), r)).collect();
+            ids.iter().filter_map(|id| found.remove(id)).collect()
+        }
+    };
     let rows = rows
         .into_iter()
         .map(|(id, given_name, family_name, employee_number, job_title, unit)| PersonRow {
