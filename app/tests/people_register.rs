@@ -34,6 +34,7 @@ on_both_backends!(
     a_reimport_updates_the_same_people_and_never_duplicates,
     erasing_a_person_is_logged_and_reaches_everything,
     the_demo_organisation_has_thirty_people_in_units_with_managers,
+    two_edits_at_once_cannot_close_a_circle_of_managers,
 );
 
 const TODAY: &str = "2026-12-02";
@@ -491,5 +492,31 @@ async fn the_demo_organisation_has_thirty_people_in_units_with_managers(b: Backe
     for id in [&demo.admin, &demo.manager, &demo.employee] {
         assert!(people::personnummer(&t, id).await.is_ok(), "a sealed, valid number");
     }
+    env.cleanup().await;
+}
+
+async fn two_edits_at_once_cannot_close_a_circle_of_managers(b: Backend) {
+    let (env, t) = setup(b).await;
+    let unit = org::create(&t, &SystemClock, Actor::System, Origin::default(), "Sälj", None).await.expect("unit");
+    for round in 0..5u16 {
+        let x = add_person(&t, 300 + round * 2, "X", "Ett").await;
+        let y = add_person(&t, 301 + round * 2, "Y", "Två").await;
+        let (jx, jy) = (job(&unit, Some(&y)), job(&unit, Some(&x)));
+        let (a, b2) = tokio::join!(
+            employment::add(&t, &SystemClock, Actor::System, Origin::default(), &x, &jx),
+            employment::add(&t, &SystemClock, Actor::System, Origin::default(), &y, &jy),
+        );
+        let refused = [&a, &b2].iter().filter(|r| matches!(r, Err(PeopleError::ManagerCycle))).count();
+        assert_eq!((a.is_ok() as usize + b2.is_ok() as usize, refused), (1, 1), "round {round}: {a:?} {b2:?}");
+    }
+    let (u1, u2) = (
+        org::create(&t, &SystemClock, Actor::System, Origin::default(), "A", None).await.expect("a"),
+        org::create(&t, &SystemClock, Actor::System, Origin::default(), "B", None).await.expect("b"),
+    );
+    let (a, b2) = tokio::join!(
+        org::change(&t, &SystemClock, Actor::System, Origin::default(), &u1, "A", Some(&u2)),
+        org::change(&t, &SystemClock, Actor::System, Origin::default(), &u2, "B", Some(&u1)),
+    );
+    assert_eq!(a.is_ok() as usize + b2.is_ok() as usize, 1, "units: {a:?} {b2:?}");
     env.cleanup().await;
 }

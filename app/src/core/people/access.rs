@@ -67,12 +67,17 @@ pub async fn line_of(tenant: &Tenant, root: &str, today: &str) -> Result<HashSet
     Ok(ids.into_iter().map(|(id,)| id).collect())
 }
 
-/// Everyone below `root` through employments that have not ended (started or not), and `root`.
-pub async fn below_of(tenant: &Tenant, root: &str, today: &str) -> Result<HashSet<String>, PeopleError> {
+/// Everyone below `root` through employments that have not ended (started or not), and `root`,
+/// as the transaction `tx` sees them.
+pub(crate) async fn below_of(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    root: &str,
+    today: &str,
+) -> Result<HashSet<String>, PeopleError> {
     let ids: Vec<(String,)> = sqlx::query_as(&format!("{LINE_ANY_CTE} SELECT id FROM line"))
         .bind(root)
         .bind(today)
-        .fetch_all(tenant.db().pool())
+        .fetch_all(&mut **tx)
         .await?;
     Ok(ids.into_iter().map(|(id,)| id).collect())
 }

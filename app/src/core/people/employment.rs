@@ -55,20 +55,25 @@ pub(crate) fn check(input: &EmploymentInput) -> Result<EmploymentInput, PeopleEr
 }
 
 /// The manager must be another registered person and must not report to `person` (that would
-/// make the reporting line a circle).
-async fn check_manager(tenant: &Tenant, person: &str, manager: Option<&str>, today: &str) -> Result<(), PeopleError> {
+/// make the reporting line a circle). Checked inside the write's transaction after its logbook
+/// append, which takes the logbook head's lock first: two edits of the register run one after
+/// the other, so two at once cannot close a circle between them.
+async fn check_manager(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    person: &str,
+    manager: Option<&str>,
+    today: &str,
+) -> Result<(), PeopleError> {
     let Some(manager) = manager else { return Ok(()) };
     if manager == person {
         return Err(PeopleError::OwnManager);
     }
-    let (found,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM persons WHERE id = $1")
-        .bind(manager)
-        .fetch_one(tenant.db().pool())
-        .await?;
+    let (found,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM persons WHERE id = $1").bind(manager).fetch_one(&mut **tx).await?;
     if found == 0 {
         return Err(PeopleError::NoSuchManager);
     }
-    if below_of(tenant, person, today).await?.contains(manager) {
+    if below_of(tx, person, today).await?.contains(manager) {
         return Err(PeopleError::ManagerCycle);
     }
     Ok(())
@@ -97,14 +102,14 @@ pub async fn add(
 ) -> Result<String, PeopleError> {
     let input = check(input)?;
     let today = crate::model::format::iso_date(clock.now_ms() / 1000);
-    check_manager(tenant, person, input.manager_person_id.as_deref(), &today).await?;
     let id = new_id()?;
     let mut tx = tenant.db().pool().begin().await?;
-    insert(&mut tx, clock, person, &id, &input).await?;
     let event = Event::new(actor, Action::EmploymentCreated, Outcome::Success)
         .target(TargetType::Employment, employment_id(&id)?)
         .origin(origin);
     logbook::append(&mut tx, tenant, clock, &event).await?;
+    check_manager(&mut tx, person, input.manager_person_id.as_deref(), &today).await?;
+    insert(&mut tx, clock, person, &id, &input).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -156,13 +161,13 @@ pub async fn change(
     let input = check(input)?;
     let person = owner(tenant, id).await?;
     let today = crate::model::format::iso_date(clock.now_ms() / 1000);
-    check_manager(tenant, &person, input.manager_person_id.as_deref(), &today).await?;
     let mut tx = tenant.db().pool().begin().await?;
-    update(&mut tx, clock, id, &input).await?;
     let event = Event::new(actor, Action::EmploymentChanged, Outcome::Success)
         .target(TargetType::Employment, employment_id(id)?)
         .origin(origin);
     logbook::append(&mut tx, tenant, clock, &event).await?;
+    check_manager(&mut tx, &person, input.manager_person_id.as_deref(), &today).await?;
+    update(&mut tx, clock, id, &input).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -136,7 +136,14 @@ pub async fn change(
 ) -> Result<(), PeopleError> {
     let name = valid_unit_name(name)?;
     let mut tx = tenant.db().pool().begin().await?;
-    ancestors(&mut tx, id).await?;
+    // Logged first: the append takes the logbook head's lock, so two moves at once run one after
+    // the other and cannot close a circle between them.
+    log(&mut tx, tenant, clock, actor, origin, Action::OrgUnitChanged, id).await?;
+    let (exists,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM org_units WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+    if exists == 0 {
+        return Err(PeopleError::NoSuchUnit);
+    }
     if let Some(parent) = parent {
         let above = ancestors(&mut tx, parent).await?;
         if above.iter().any(|u| u == id) {
@@ -153,7 +160,6 @@ pub async fn change(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    log(&mut tx, tenant, clock, actor, origin, Action::OrgUnitChanged, id).await?;
     tx.commit().await?;
     Ok(())
 }
