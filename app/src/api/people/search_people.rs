@@ -42,15 +42,14 @@ pub(crate) fn current_search() -> String {
         let tenant = use_context::<Tenant>()?;
         let current = crate::api::session()?;
         let holder = handover::Holder { admin_id: &current.user.id, session: &current.cookie };
-        parts
+        let found = parts
             .headers
             .get_all(http::header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .flat_map(|h| h.split(';'))
-            .filter_map(|c| c.trim().split_once('='))
-            .filter(|(n, _)| *n == super::SEARCH_COOKIE)
-            .find_map(|(_, v)| handover::open_note(&tenant, &SystemClock, holder, super::SEARCH_COOKIE, v))
+            .flat_map(|h| handover::cookies_named(h, super::SEARCH_COOKIE))
+            .find_map(|v| handover::open_note(&tenant, &SystemClock, holder, super::SEARCH_COOKIE, v));
+        found
     };
     found().unwrap_or_default()
 }

@@ -36,9 +36,10 @@ pub fn seal(tenant: &Tenant, clock: &dyn Clock, holder: Holder<'_>, handover: &H
     seal_with(tenant.handover_key(), tenant.slug().as_str(), clock, holder, handover, MAX_AGE_SECONDS)
 }
 
-/// Seals a short text of `purpose` (a name that is never an account id, e.g. `people-search`)
-/// for `holder`, for `max_age` seconds: the same protection for other things a page must carry
-/// across a redirect without putting them in the address.
+/// Seals a short text for `purpose` (e.g. the people list's search) for `holder`, for `max_age`
+/// seconds: the same protection for other things a page must carry across a redirect without
+/// putting them in the address. The purpose is part of the associated data, so a note never
+/// opens as a link or as a note of another purpose.
 pub fn seal_note(
     tenant: &Tenant,
     clock: &dyn Clock,
@@ -47,25 +48,23 @@ pub fn seal_note(
     text: &str,
     max_age: i64,
 ) -> Option<String> {
-    let note = Handover { user_id: purpose.to_string(), path: text.to_string() };
-    seal_with(tenant.handover_key(), tenant.slug().as_str(), clock, holder, &note, max_age)
+    seal_raw(tenant.handover_key(), tenant.slug().as_str(), clock, holder, purpose, text.as_bytes(), max_age)
 }
 
 /// The text sealed by [`seal_note`] for this `purpose` and `holder`, if in time.
 pub fn open_note(tenant: &Tenant, clock: &dyn Clock, holder: Holder<'_>, purpose: &str, value: &str) -> Option<String> {
-    open_any(tenant, clock, holder, value).filter(|n| n.user_id == purpose).map(|n| n.path)
+    let plain = open_raw(tenant.handover_key(), tenant.slug().as_str(), clock, holder, purpose, value)?;
+    std::str::from_utf8(&plain).ok().map(str::to_string)
 }
 
 /// The link in `value`, if it was sealed for this tenant and admin and has not expired. Anything
-/// else (another admin's, tampered, old, not ours at all) is simply no link.
+/// else (another admin's, tampered, old, a note, not ours at all) is simply no link.
 pub fn open(tenant: &Tenant, clock: &dyn Clock, holder: Holder<'_>, value: &str) -> Option<Handover> {
-    // A note (`seal_note`) names its purpose where a link names an account: never a link.
-    open_any(tenant, clock, holder, value).filter(|h| !h.user_id.starts_with("samtal_"))
-}
-
-fn open_any(tenant: &Tenant, clock: &dyn Clock, holder: Holder<'_>, value: &str) -> Option<Handover> {
     open_with(tenant.handover_key(), tenant.slug().as_str(), clock, holder, value)
 }
+
+/// What a one-time link is sealed as (its purpose in the associated data).
+const LINK: &str = "link";
 
 fn seal_with(
     key: &[u8; 32],
@@ -75,16 +74,37 @@ fn seal_with(
     handover: &Handover,
     max_age: i64,
 ) -> Option<String> {
+    let mut plain = zeroize::Zeroizing::new(Vec::with_capacity(handover.user_id.len() + 1 + handover.path.len()));
+    plain.extend_from_slice(handover.user_id.as_bytes());
+    plain.push(0);
+    plain.extend_from_slice(handover.path.as_bytes());
+    seal_raw(key, slug, clock, holder, LINK, &plain, max_age)
+}
+
+fn open_with(key: &[u8; 32], slug: &str, clock: &dyn Clock, holder: Holder<'_>, value: &str) -> Option<Handover> {
+    let plain = open_raw(key, slug, clock, holder, LINK, value)?;
+    let text = std::str::from_utf8(&plain).ok()?;
+    let (user_id, path) = text.split_once('\0')?;
+    Some(Handover { user_id: user_id.to_string(), path: path.to_string() })
+}
+
+fn seal_raw(
+    key: &[u8; 32],
+    slug: &str,
+    clock: &dyn Clock,
+    holder: Holder<'_>,
+    purpose: &str,
+    payload: &[u8],
+    max_age: i64,
+) -> Option<String> {
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
     let mut nonce = [0u8; NONCE_LEN];
     getrandom::fill(&mut nonce).ok()?;
     let expires = clock.now_ms() / 1000 + max_age;
-    let mut plain = zeroize::Zeroizing::new(Vec::with_capacity(8 + handover.user_id.len() + 1 + handover.path.len()));
+    let mut plain = zeroize::Zeroizing::new(Vec::with_capacity(8 + payload.len()));
     plain.extend_from_slice(&expires.to_be_bytes());
-    plain.extend_from_slice(handover.user_id.as_bytes());
-    plain.push(0);
-    plain.extend_from_slice(handover.path.as_bytes());
-    let aad = aad(slug, holder);
+    plain.extend_from_slice(payload);
+    let aad = aad(slug, holder, purpose);
     let sealed = cipher.encrypt(Nonce::from_slice(&nonce), Payload { msg: &plain, aad: &aad }).ok()?;
     let mut out = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
     out.push(VERSION);
@@ -93,8 +113,15 @@ fn seal_with(
     Some(URL_SAFE_NO_PAD.encode(out))
 }
 
-fn open_with(key: &[u8; 32], slug: &str, clock: &dyn Clock, holder: Holder<'_>, value: &str) -> Option<Handover> {
-    // A sealed link is about a hundred bytes; a longer value is not one of ours.
+fn open_raw(
+    key: &[u8; 32],
+    slug: &str,
+    clock: &dyn Clock,
+    holder: Holder<'_>,
+    purpose: &str,
+    value: &str,
+) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    // A sealed link or note is a few hundred bytes; a longer value is not one of ours.
     if value.len() > 1024 {
         return None;
     }
@@ -105,16 +132,14 @@ fn open_with(key: &[u8; 32], slug: &str, clock: &dyn Clock, holder: Holder<'_>, 
     }
     let (nonce, sealed) = rest.split_at(NONCE_LEN);
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
-    let aad = aad(slug, holder);
+    let aad = aad(slug, holder, purpose);
     let plain =
         zeroize::Zeroizing::new(cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: &aad }).ok()?);
     let (expires, rest) = plain.split_first_chunk::<8>()?;
     if clock.now_ms() / 1000 > i64::from_be_bytes(*expires) {
         return None;
     }
-    let text = std::str::from_utf8(rest).ok()?;
-    let (user_id, path) = text.split_once('\0')?;
-    Some(Handover { user_id: user_id.to_string(), path: path.to_string() })
+    Some(zeroize::Zeroizing::new(rest.to_vec()))
 }
 
 /// The cookie a sealed value travels in: to the users page only, never readable by a script.
@@ -127,16 +152,23 @@ pub fn clear_cookie() -> String {
     format!("{COOKIE}=; Path={PAGE}; Max-Age=0; SameSite=Strict; Secure; HttpOnly")
 }
 
-/// Every sealed value in a request's `Cookie` header (a sibling host could have set one of the
+/// Every sealed link in a request's `Cookie` header (a sibling host could have set one of the
 /// same name too: it cannot forge a link, but it must not hide ours).
 pub fn from_cookie_header(header: &str) -> impl Iterator<Item = &str> {
-    header.split(';').filter_map(|c| c.trim().split_once('=')).filter(|(name, _)| *name == COOKIE).map(|(_, v)| v)
+    cookies_named(header, COOKIE)
 }
 
-fn aad(slug: &str, holder: Holder<'_>) -> Vec<u8> {
+/// Every value of the cookie `name` in a `Cookie` header.
+pub fn cookies_named<'a>(header: &'a str, name: &'a str) -> impl Iterator<Item = &'a str> {
+    header.split(';').filter_map(|c| c.trim().split_once('=')).filter(move |(n, _)| *n == name).map(|(_, v)| v)
+}
+
+fn aad(slug: &str, holder: Holder<'_>, purpose: &str) -> Vec<u8> {
     use sha2::{Digest, Sha256};
     let mut aad = b"samtal link handover v1\0".to_vec();
     aad.extend_from_slice(slug.as_bytes());
+    aad.push(0);
+    aad.extend_from_slice(purpose.as_bytes());
     aad.push(0);
     aad.extend_from_slice(holder.admin_id.as_bytes());
     aad.push(0);
@@ -173,6 +205,20 @@ mod tests {
         assert!(open_with(&KEY, "acme", &clock, ADMIN, &value).is_some(), "still in time");
         clock.set(1_000_000_000 + (MAX_AGE_SECONDS + 1) * 1000);
         assert_eq!(open_with(&KEY, "acme", &clock, ADMIN, &value), None, "expired");
+    }
+
+    #[test]
+    fn a_note_never_opens_as_a_link_nor_as_another_note() {
+        let clock = ManualClock::at(1_000_000_000);
+        let note = seal_raw(&KEY, "acme", &clock, ADMIN, "people-search", b"x\0y", 60).expect("sealed");
+        assert_eq!(open_with(&KEY, "acme", &clock, ADMIN, &note), None, "a note read as a link");
+        assert_eq!(open_raw(&KEY, "acme", &clock, ADMIN, "other", &note), None, "another purpose");
+        assert_eq!(
+            open_raw(&KEY, "acme", &clock, ADMIN, "people-search", &note).map(|p| p.to_vec()),
+            Some(b"x\0y".to_vec())
+        );
+        let link = seal_with(&KEY, "acme", &clock, ADMIN, &link(), MAX_AGE_SECONDS).expect("sealed");
+        assert_eq!(open_raw(&KEY, "acme", &clock, ADMIN, "people-search", &link), None, "a link read as a note");
     }
 
     #[test]

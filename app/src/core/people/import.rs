@@ -562,28 +562,19 @@ pub async fn apply(
         let key = name_key(&plan.given_name, &plan.family_name);
         let action = match sealed {
             Some(sealed) => {
-                let (gender, source) = match plan.gender {
-                    Some(g) => (g, "manual"),
-                    None => (Gender::from(plan.pnr.legal_gender()), "personnummer"),
+                let row = super::PersonRow {
+                    id,
+                    sealed,
+                    index: &plan.index,
+                    given: &plan.given_name,
+                    family: &plan.family_name,
+                    email: plan.email.as_deref(),
+                    number: plan.employee_number.as_deref(),
+                    gender: plan.gender,
+                    pnr: &plan.pnr,
+                    now,
                 };
-                sqlx::query(
-                    "INSERT INTO persons (id, pnr_sealed, pnr_index, given_name, family_name, name_key, email, \
-                     gender, gender_source, employee_number, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-                )
-                .bind(id)
-                .bind(sealed.into_bytes())
-                .bind(&plan.index)
-                .bind(&plan.given_name)
-                .bind(&plan.family_name)
-                .bind(&key)
-                .bind(&plan.email)
-                .bind(gender.as_str())
-                .bind(source)
-                .bind(&plan.employee_number)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+                super::insert_person(&mut tx, row).await?;
                 report.created += 1;
                 Action::PersonCreated
             }

@@ -179,6 +179,57 @@ pub async fn pnr_index(tenant: &Tenant, clock: &dyn Clock, pnr: &Personnummer) -
     Ok(blind_index(tenant, clock, PNR_KIND, &pnr.digits()).await?)
 }
 
+/// A new person's row, checked and sealed.
+pub(crate) struct PersonRow<'a> {
+    pub id: &'a str,
+    pub sealed: Sealed<Personnummer>,
+    pub index: &'a str,
+    pub given: &'a str,
+    pub family: &'a str,
+    pub email: Option<&'a str>,
+    pub number: Option<&'a str>,
+    /// `None`: as the personnummer says.
+    pub gender: Option<Gender>,
+    pub pnr: &'a Personnummer,
+    pub now: i64,
+}
+
+/// Inserts a person inside `tx` (the one place that writes a `persons` row); a personnummer
+/// already registered is [`PeopleError::DuplicatePersonnummer`].
+pub(crate) async fn insert_person(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    row: PersonRow<'_>,
+) -> Result<(), PeopleError> {
+    let (gender, source) = match row.gender {
+        Some(g) => (g, "manual"),
+        None => (Gender::from(row.pnr.legal_gender()), "personnummer"),
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO persons (id, pnr_sealed, pnr_index, given_name, family_name, name_key, email, gender, \
+         gender_source, employee_number, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+    )
+    .bind(row.id)
+    .bind(row.sealed.into_bytes())
+    .bind(row.index)
+    .bind(row.given)
+    .bind(row.family)
+    .bind(name_key(row.given, row.family))
+    .bind(row.email)
+    .bind(gender.as_str())
+    .bind(source)
+    .bind(row.number)
+    .bind(row.now)
+    .execute(&mut **tx)
+    .await;
+    match inserted {
+        Err(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()) => {
+            Err(PeopleError::DuplicatePersonnummer)
+        }
+        other => other.map(|_| ()).map_err(PeopleError::Db),
+    }
+}
+
 /// Registers a person; logged (ids only). Returns the new person's id.
 pub async fn create(tenant: &Tenant, clock: &dyn Clock, actor: Actor, new: &NewPerson) -> Result<String, PeopleError> {
     let given = valid_name(&new.given_name)?;
@@ -188,36 +239,20 @@ pub async fn create(tenant: &Tenant, clock: &dyn Clock, actor: Actor, new: &NewP
     let id = new_id()?;
     let index = pnr_index(tenant, clock, &new.personnummer).await?;
     let sealed: Sealed<Personnummer> = crypto::seal(tenant, clock, PNR.at(&id), &new.personnummer).await?;
-    let (gender, source) = match new.gender {
-        Some(g) => (g, "manual"),
-        None => (Gender::from(new.personnummer.legal_gender()), "personnummer"),
+    let row = PersonRow {
+        id: &id,
+        sealed,
+        index: &index,
+        given: &given,
+        family: &family,
+        email: email.as_deref(),
+        number: number.as_deref(),
+        gender: new.gender,
+        pnr: &new.personnummer,
+        now: clock.now_ms(),
     };
-    let now = clock.now_ms();
     let mut tx = tenant.db().pool().begin().await?;
-    let inserted = sqlx::query(
-        "INSERT INTO persons (id, pnr_sealed, pnr_index, given_name, family_name, name_key, email, gender, \
-         gender_source, employee_number, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-    )
-    .bind(&id)
-    .bind(sealed.into_bytes())
-    .bind(&index)
-    .bind(&given)
-    .bind(&family)
-    .bind(name_key(&given, &family))
-    .bind(&email)
-    .bind(gender.as_str())
-    .bind(source)
-    .bind(&number)
-    .bind(now)
-    .execute(&mut *tx)
-    .await;
-    match inserted {
-        Err(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()) => {
-            return Err(PeopleError::DuplicatePersonnummer)
-        }
-        other => other?,
-    };
+    insert_person(&mut tx, row).await?;
     let event = Event::new(actor, Action::PersonCreated, Outcome::Success).target(TargetType::Person, person_id(&id)?);
     logbook::append(&mut tx, tenant, clock, &event).await?;
     tx.commit().await?;

@@ -6,10 +6,9 @@
 //! wholly under the new; `kek_id` on every key row tells a re-run what is left.
 use std::time::Instant;
 
-use futures::{stream, StreamExt};
 use zeroize::Zeroizing;
 
-use super::{provision::one_connection, Tenancy, TenancyError, TenantStatus, LOGBOOK_PURPOSE};
+use super::{Tenancy, TenancyError, LOGBOOK_PURPOSE};
 use crate::{
     core::{
         crypto::{rewrap_kek, KekRewrap, Keyring},
@@ -55,28 +54,13 @@ impl Tenancy {
         progress: impl Fn(usize, usize),
     ) -> Result<MasterReport, TenancyError> {
         let started = Instant::now();
-        let records: Vec<_> =
-            self.catalog.list().await?.into_iter().filter(|r| r.status != TenantStatus::Provisioning).collect();
-        let total = records.len();
         let mut report = MasterReport::default();
-        let mut results = stream::iter(records)
-            .map(|r| async move {
-                let res = async {
-                    let db = Db::connect(&r.connect_url(&self.config), one_connection())
-                        .await
-                        .map_err(TenancyError::Storage)?;
-                    let out = self.rotate_one(&db, &r.slug, new).await;
-                    db.close().await;
-                    out
-                }
-                .await;
-                (r.slug, res)
+        let results = self
+            .on_each_tenant(concurrency, progress, TenancyError::Storage, |db, slug| async move {
+                self.rotate_one(&db, &slug, new).await
             })
-            .buffer_unordered(concurrency.max(1));
-        let mut done = 0;
-        while let Some((slug, res)) = results.next().await {
-            done += 1;
-            progress(done, total);
+            .await?;
+        for (slug, res) in results {
             match res {
                 Ok(KekRewrap::AlreadyDone) => report.already_done += 1,
                 Ok(KekRewrap::Rewrapped(n)) => report.rewrapped.push((slug, n)),

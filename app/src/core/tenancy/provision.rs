@@ -32,7 +32,7 @@ pub fn validate_display_name(name: &str) -> Result<String, TenancyError> {
     Ok(name.to_string())
 }
 
-pub(super) fn one_connection() -> PoolLimits {
+fn one_connection() -> PoolLimits {
     PoolLimits { max_connections: 1, acquire_timeout: std::time::Duration::from_secs(5), ..PoolLimits::default() }
 }
 
@@ -190,6 +190,45 @@ impl Tenancy {
         Ok(())
     }
 
+    /// Runs `work` on every registered tenant's database (its own short-lived connection, not
+    /// the pools), `concurrency` at a time, calling `progress(done, total)` as each ends. A tenant
+    /// that fails is in the results with its error; the others go on.
+    pub(crate) async fn on_each_tenant<T, E, F, Fut>(
+        &self,
+        concurrency: usize,
+        progress: impl Fn(usize, usize),
+        connect_failed: fn(DbError) -> E,
+        work: F,
+    ) -> Result<Vec<(Slug, Result<T, E>)>, TenancyError>
+    where
+        F: Fn(Db, Slug) -> Fut,
+        Fut: std::future::Future<Output = Result<T, E>>,
+    {
+        let records: Vec<_> =
+            self.catalog.list().await?.into_iter().filter(|r| r.status != TenantStatus::Provisioning).collect();
+        let total = records.len();
+        let work = &work;
+        let mut results = stream::iter(records)
+            .map(|r| async move {
+                let res = match Db::connect(&r.connect_url(&self.config), one_connection()).await {
+                    Ok(db) => {
+                        let out = work(db.clone(), r.slug.clone()).await;
+                        db.close().await;
+                        out
+                    }
+                    Err(e) => Err(connect_failed(e)),
+                };
+                (r.slug, res)
+            })
+            .buffer_unordered(concurrency.max(1));
+        let mut out = Vec::with_capacity(total);
+        while let Some(done) = results.next().await {
+            out.push(done);
+            progress(out.len(), total);
+        }
+        Ok(out)
+    }
+
     /// Migrates every registered tenant, `concurrency` at a time. One failing tenant is
     /// reported and does not stop the others.
     pub async fn migrate_all(
@@ -198,26 +237,16 @@ impl Tenancy {
         progress: impl Fn(usize, usize),
     ) -> Result<MigrateReport, TenancyError> {
         let started = Instant::now();
-        let records: Vec<_> =
-            self.catalog.list().await?.into_iter().filter(|r| r.status != TenantStatus::Provisioning).collect();
-        let total = records.len();
         let mut report = MigrateReport::default();
-        let mut results = stream::iter(records)
-            .map(|r| async move {
-                let res = async {
-                    let db = Db::connect(&r.connect_url(&self.config), one_connection()).await?;
-                    let out = migrations::run(&db, migrations::TENANT).await;
-                    db.close().await;
-                    out
-                }
-                .await;
-                (r.slug, res)
-            })
-            .buffer_unordered(concurrency.max(1));
-        let mut done = 0;
-        while let Some((slug, res)) = results.next().await {
-            done += 1;
-            progress(done, total);
+        let results = self
+            .on_each_tenant(
+                concurrency,
+                progress,
+                |e| e,
+                |db, _| async move { migrations::run(&db, migrations::TENANT).await },
+            )
+            .await?;
+        for (slug, res) in results {
             match res {
                 Ok(migrations::Outcome::UpToDate) => report.up_to_date += 1,
                 Ok(migrations::Outcome::Applied(v)) => report.migrated.push((slug, v)),
