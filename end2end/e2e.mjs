@@ -157,7 +157,7 @@ async function pageWords(page) {
     const data = "script, style, noscript, code, .tech, .brand, #org-name, #account-link, [lang]:not(html), " +
       "#log-table tbody, #log-user option, #users .row-main strong, #users .row-meta, #sessions .row-main, " +
       "#sessions .row-meta, #org-time-zone, h1:has(+ #start-role), #people, #units .row-main, #units select, " +
-      "#new-unit-parent";
+      "#new-unit-parent, #rounds .row-link, #rounds .unit-name, #templates .row-link, #round-template, #round-unit";
     const words = document.title.split(" · ");
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
@@ -175,7 +175,7 @@ async function pageWords(page) {
 // Words that are the same in Swedish and English.
 const SAME_IN_BOTH = new Set(["Samtal", "Start", "Organisation", "Man"]);
 const ALL_PAGES = ["/", "/sign-in", "/set-password", "/account", "/admin/users", "/admin/logbook", "/admin/organisation",
-  "/people", "/people/new", "/people/import", "/admin/units"];
+  "/people", "/people/new", "/people/import", "/admin/units", "/talks", "/admin/rounds", "/admin/talk-templates"];
 /** A personnummer that passes every check: `yyyymmdd` and a three-digit birth number, with the
  *  Luhn check digit of the last nine digits computed. */
 function personnummer(yyyymmdd, serial) {
@@ -580,6 +580,84 @@ for (const vp of VIEWPORTS) {
     await noHorizontalScroll(page);
     await page.screenshot({ path: join(shots, `403-${vp.name}.png`) });
     await context.close();
+  });
+}
+
+if (demo.admin) {
+  console.log("[talks]");
+  await check("a manager at 390×844 writes a note through a dropped network; the employee confirms on desktop; the talk is locked for both", async () => {
+    const phone = VIEWPORTS.find((v) => v.viewport.width < 768);
+    const desk = VIEWPORTS.find((v) => v.viewport.width >= 768);
+    const m = await newPage(phone);
+    await signIn(m.page, demo.manager.email, demo.manager.password);
+    await m.page.goto(base + "/talks");
+    await m.page.waitForSelector('.app[data-hydrated="true"]');
+    await noHorizontalScroll(m.page);
+    await m.page.screenshot({ path: join(shots, "talks-manager-phone.png"), fullPage: true });
+    const rows = await m.page.$$eval("#main .row-link", (as) => as.map((a) => a.getBoundingClientRect().height));
+    assert(rows.length >= 4 && rows.every((h) => h >= 44), `talk rows ${rows}`);
+    await Promise.all([m.page.waitForURL(/\/talks\/[0-9a-f]{32}$/), m.page.click("#main .row-link >> text=Erik Eriksson")]);
+    const url = m.page.url();
+    await m.page.waitForSelector('.app[data-hydrated="true"]');
+    await noHorizontalScroll(m.page);
+    const body = await m.page.textContent("#main");
+    assert(body.includes("Jag har drivit två stora kundprojekt i mål."), "Erik's ready preparation is not shown to Maja");
+    // The primary action sits in the lower half of the screen, thumb-sized.
+    const ask = await m.page.$eval("#move-ask", (b) => { const r = b.getBoundingClientRect(); return { h: r.height, bottom: r.bottom }; });
+    assert(ask.h >= 44 && ask.bottom > phone.viewport.height / 2 && ask.bottom <= phone.viewport.height, `the next step at ${JSON.stringify(ask)}`);
+    await m.page.screenshot({ path: join(shots, "talk-manager-phone.png") });
+    const state = () => m.page.textContent("#note-notes-state");
+    const waitState = (prefix, timeout = 15000) => m.page.waitForFunction(
+      (p) => (document.querySelector("#note-notes-state")?.textContent ?? "").startsWith(p), prefix, { timeout });
+    await m.page.click("#note-notes");
+    await m.page.keyboard.type("Vi gick igenom året. ");
+    await waitState("Saved");
+    await m.context.setOffline(true);
+    await m.page.keyboard.type("Mål: en kurs i vår.");
+    await waitState("No connection");
+    assert((await m.page.inputValue("#note-notes")).endsWith("Mål: en kurs i vår."), "the text left the page");
+    await m.context.setOffline(false);
+    await waitState("Saved");
+    await m.page.reload();
+    await m.page.waitForSelector('.app[data-hydrated="true"]');
+    const full = "Vi gick igenom året. Mål: en kurs i vår.";
+    assert(await m.page.inputValue("#note-notes") === full, `after reload: ${await m.page.inputValue("#note-notes")}`);
+    assert(await state() === "Saved", "a fresh page claims unsaved text");
+    // Maja marks her preparation ready and asks Erik for his OK (plain forms).
+    await Promise.all([m.page.waitForURL(/done=saved/), m.page.click("#prep-ready")]);
+    await Promise.all([m.page.waitForURL(/done=moved/), m.page.click("#move-ask")]);
+    assert(await m.page.getAttribute("#talk-status", "data-status") === "waiting", "not waiting on OK");
+    assert(!(await m.page.$("#note-notes-state")), "the notes are still editable while waiting on OK");
+    // Erik, on a desktop, reads and confirms.
+    const e = await newPage(desk);
+    await signIn(e.page, demo.employee.email, demo.employee.password);
+    await e.page.goto(base + "/talks");
+    assert((await e.page.textContent("#talks-own")).includes("Maja Magnusson"), "Erik's own talk is not listed");
+    await e.page.goto(url);
+    await e.page.waitForSelector('.app[data-hydrated="true"]');
+    assert((await e.page.textContent("#note-notes")).includes(full), "Erik does not see the notes");
+    assert(!(await e.page.content()).includes("private-title"), "the employee sees the private notes' box");
+    await e.page.fill("#comment-sign_off", "Stämmer.");
+    await Promise.all([e.page.waitForURL(/done=moved/), e.page.click("#move-sign_off")]);
+    for (const p of [e.page, m.page]) {
+      await p.goto(url);
+      await p.waitForSelector('.app[data-hydrated="true"]');
+      assert(await p.getAttribute("#talk-status", "data-status") === "completed", "not completed");
+      assert(!(await p.$(".note-editor")) && !(await p.$("#prep-form")) && !(await p.$("#moves")), "a signed talk still takes edits");
+      assert(await p.$("#addendum-form"), "no addendum form after sign-off");
+    }
+    await noHorizontalScroll(m.page);
+    await Promise.all([m.page.waitForURL(/\/summary$/), m.page.click("#summary-link")]);
+    const summary = await m.page.textContent("#summary");
+    assert(summary.includes(full) && summary.includes("Stämmer.") && summary.includes("Confirmed"), "the summary");
+    await noHorizontalScroll(m.page);
+    await m.page.emulateMedia({ media: "print" });
+    assert(await m.page.$eval(".main-nav", (n) => getComputedStyle(n).display) === "none", "the print view keeps the navigation");
+    await m.page.screenshot({ path: join(shots, "talk-summary-print.png"), fullPage: true });
+    assert(m.problems.filter((p) => !p.includes("ERR_INTERNET_DISCONNECTED")).length === 0, m.problems.join("; "));
+    assert(e.problems.length === 0, e.problems.join("; "));
+    await m.context.close();
+    await e.context.close();
   });
 }
 

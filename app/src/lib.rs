@@ -27,6 +27,7 @@ use crate::pages::{
     people::{ImportPage, NewPersonPage, PeopleListPage, PersonPage, UnitsPage},
     set_password::SetPasswordPage,
     sign_in::SignInPage,
+    talks::{MyTalksPage, RoundPage, RoundsPage, TalkPage, TalkSummaryPage, TemplatePage, TemplatesPage},
 };
 
 /// The browser entry point (the `frontend` crate builds this source for wasm32): hydrates the
@@ -34,6 +35,9 @@ use crate::pages::{
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // Panic messages in the console cost some 700 B gzip of formatting code on every page; a
+    // panic still shows as an error without them. `--features panic-hook` brings them back.
+    #[cfg(feature = "panic-hook")]
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
     // Lets end-to-end tests (and curious people) tell server HTML from a page whose islands
@@ -112,6 +116,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("people/new") view=NewPersonPage ssr=SsrMode::InOrder />
                     <Route path=path!("people/import") view=ImportPage ssr=SsrMode::InOrder />
                     <Route path=path!("people/:id") view=PersonPage ssr=SsrMode::InOrder />
+                    <Route path=path!("talks") view=MyTalksPage ssr=SsrMode::InOrder />
+                    <Route path=path!("talks/:id") view=TalkPage ssr=SsrMode::InOrder />
+                    <Route path=path!("talks/:id/summary") view=TalkSummaryPage ssr=SsrMode::InOrder />
+                    <Route path=path!("admin/talk-templates") view=TemplatesPage ssr=SsrMode::InOrder />
+                    <Route path=path!("admin/talk-templates/:id") view=TemplatePage ssr=SsrMode::InOrder />
+                    <Route path=path!("admin/rounds") view=RoundsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("admin/rounds/:id") view=RoundPage ssr=SsrMode::InOrder />
                 </Routes>
             </Layout>
         </Router>

@@ -153,6 +153,8 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
     ("rewrap_progress", "a column name and a row id"),
     ("org_units", "unit names"),
     ("import_settings", "the CSV import's column numbers"),
+    ("talk_templates", "question texts an admin wrote"),
+    ("talk_rounds", "a title, a unit, dates and the questions rolled out"),
 ];
 
 async fn every_table_with_personal_data_hangs_off_the_person(b: Backend) {

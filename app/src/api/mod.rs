@@ -6,6 +6,7 @@ pub mod organisation;
 pub mod people;
 pub mod preferences;
 pub mod system;
+pub mod talks;
 
 #[cfg(feature = "ssr")]
 pub use server_side::*;
@@ -248,7 +249,7 @@ mod server_side {
     }
 
     /// Whether this request is a plain form post: no script ran, the browser asked for HTML.
-    fn is_plain_form() -> bool {
+    pub(crate) fn is_plain_form() -> bool {
         use_context::<http::request::Parts>().is_some_and(|p| {
             p.headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
         })

@@ -46,11 +46,13 @@ fn MainNav(me: Me, path: String, t: &'static FrameTexts) -> impl IntoView {
     if me.role == Role::Admin {
         links.extend([
             ("/people", t.people, "nav-people"),
+            ("/admin/rounds", t.rounds, "nav-rounds"),
             ("/admin/users", t.users, "nav-users"),
             ("/admin/logbook", t.logbook, "nav-logbook"),
             ("/admin/organisation", t.organisation, "nav-organisation"),
         ]);
     } else {
+        links.push(("/talks", t.talks, "nav-talks"));
         if me.role == Role::Manager {
             links.push(("/people", t.people, "nav-people"));
         }

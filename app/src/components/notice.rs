@@ -32,6 +32,14 @@ pub fn done_text(code: &str, t: &'static DoneTexts) -> Option<&'static str> {
         "unit_saved" => t.unit_saved,
         "unit_deleted" => t.unit_deleted,
         "imported" => t.imported,
+        "saved" => t.talk_saved,
+        "ready" => t.talk_ready,
+        "moved" => t.talk_moved,
+        "scheduled" => t.talk_scheduled,
+        "addendum" => t.talk_addendum,
+        "created" => t.template_created,
+        "deleted" => t.template_deleted,
+        "rolled_out" => t.rolled_out,
         _ => return None,
     })
 }

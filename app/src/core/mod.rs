@@ -11,5 +11,6 @@ pub mod mail;
 pub mod organisation;
 pub mod people;
 pub mod state;
+pub mod talks;
 pub mod tenancy;
 pub mod testkit;

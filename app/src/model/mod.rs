@@ -6,3 +6,4 @@ pub mod people;
 pub mod personnummer;
 pub mod slug;
 pub mod system;
+pub mod talks;

@@ -51,6 +51,10 @@ fn Start(me: Me, t: &'static Texts) -> impl IntoView {
             Role::Employee => view! { <ForYou h text=h.coming_employee /> }.into_any(),
         }}
         <ul class="start-links" aria-label=h.where_to_go>
+            <StartLink href="/talks" title=t.talks.my_title text=t.talks.start_talks />
+            {(me.role == Role::Admin).then(|| view! {
+                <StartLink href="/admin/rounds" title=t.talks.rounds text=t.talks.start_rounds />
+            })}
             {(me.role >= Role::Manager).then(|| {
                 let text = if me.role == Role::Admin { h.people_text_admin } else { h.people_text_manager };
                 view! { <StartLink href="/people" title=h.people_title text /> }

@@ -5,3 +5,4 @@ pub mod not_found;
 pub mod people;
 pub mod set_password;
 pub mod sign_in;
+pub mod talks;

@@ -164,6 +164,10 @@ async fn create_demo_accounts(tenancy: &Tenancy, slug: &Slug, data_dir: &std::pa
             .map_err(|e| CliError::Usage(e.to_string()))?;
         lines.push(format!("  {:<10} {email:<24} {password}", role.as_str()));
     }
+    // A round in progress, with the demo manager's talks in every status.
+    app::core::talks::demo::populate(&t, &SystemClock, &people.manager)
+        .await
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     let text = lines.join("\n") + "\n";
     let path = data_dir.join("demo-accounts.txt");
     let mut opts = std::fs::OpenOptions::new();

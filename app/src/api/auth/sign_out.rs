@@ -3,9 +3,17 @@ use leptos::prelude::*;
 use crate::error::AppError;
 
 /// Ends this session on the server and clears the cookie. Posted by a plain form (the header's
-/// button), so it answers with a redirect to the sign-in page.
+/// button), so it answers with a redirect to the sign-in page. `Clear-Site-Data: "storage"`
+/// has the browser drop what this origin keeps in `localStorage`: a talk note's unsent draft
+/// (`pages::talks::editor`) does not outlive the session on a shared device.
 #[server(endpoint = "auth/sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(
+            http::HeaderName::from_static("clear-site-data"),
+            http::HeaderValue::from_static("\"storage\""),
+        );
+    }
     super::super::answer_form_to(end_session().await, "/sign-in?signed_out=1", "/")
 }
 

@@ -21,6 +21,18 @@ impl Reach {
     }
 }
 
+/// How an account stands to one talk, as `core::talks::access::party` computed it for this
+/// request. A role gives nothing here: an admin reads no talk's text unless they are a party.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TalkParty {
+    /// The talk is about the account's person.
+    pub employee: bool,
+    /// The account's person holds the talk.
+    pub manager: bool,
+    /// A manager account whose reporting line reaches the talk's employee (reads, never writes).
+    pub line: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need<'a> {
     /// Signed in, any role.
@@ -31,6 +43,12 @@ pub enum Need<'a> {
     SelfOrAdmin(&'a str),
     /// A person's record, within the account's reach.
     Person(&'a str, &'a Reach),
+    /// A talk's texts: its employee, its manager, or a manager above in the reporting line.
+    TalkText(&'a TalkParty),
+    /// What only the manager who holds the talk does: notes, private notes, status.
+    TalkManager(&'a TalkParty),
+    /// What only the talk's employee does: their preparation, the sign-off.
+    TalkEmployee(&'a TalkParty),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -49,6 +67,9 @@ pub fn require<'u>(user: Option<&'u User>, need: Need<'_>) -> Result<&'u User, D
         Need::SelfOrAdmin(id) => user.id == id || user.role == Role::Admin,
         // An admin's reach is everyone whatever was passed: the role decides, not the caller.
         Need::Person(id, reach) => user.role == Role::Admin || reach.covers(id),
+        Need::TalkText(p) => p.employee || p.manager || (p.line && user.role >= Role::Manager),
+        Need::TalkManager(p) => p.manager && user.role >= Role::Manager,
+        Need::TalkEmployee(p) => p.employee,
     };
     if ok {
         Ok(user)
@@ -92,5 +113,23 @@ mod tests {
         assert_eq!(require(Some(&user(Role::Employee)), Need::Person("p3", &line)), Err(Denied::Forbidden));
         assert!(require(Some(&user(Role::Admin)), Need::Person("p3", &line)).is_ok());
         assert_eq!(require(None, Need::Person("p1", &Reach::Everyone)), Err(Denied::NotSignedIn));
+    }
+
+    #[test]
+    fn a_talk_is_for_its_parties_whatever_the_role() {
+        let none = TalkParty::default();
+        let employee = TalkParty { employee: true, ..none };
+        let manager = TalkParty { manager: true, ..none };
+        let line = TalkParty { line: true, ..none };
+        let admin = user(Role::Admin);
+        assert_eq!(require(Some(&admin), Need::TalkText(&none)), Err(Denied::Forbidden), "an admin reads no text");
+        assert!(require(Some(&user(Role::Employee)), Need::TalkText(&employee)).is_ok());
+        assert!(require(Some(&user(Role::Employee)), Need::TalkManager(&employee)).is_err());
+        assert!(require(Some(&user(Role::Manager)), Need::TalkManager(&manager)).is_ok());
+        assert!(require(Some(&user(Role::Manager)), Need::TalkEmployee(&manager)).is_err());
+        assert!(require(Some(&user(Role::Manager)), Need::TalkText(&line)).is_ok());
+        assert!(require(Some(&user(Role::Manager)), Need::TalkManager(&line)).is_err(), "the line only reads");
+        assert!(require(Some(&user(Role::Employee)), Need::TalkText(&line)).is_err(), "a demoted manager");
+        assert!(require(Some(&user(Role::Employee)), Need::TalkManager(&manager)).is_err());
     }
 }

@@ -52,6 +52,9 @@ impl Field {
 pub const FIELDS: &[Field] = &[
     Field { table: "persons", column: "pnr_sealed", id_column: "id" },
     Field { table: "import_drafts", column: "csv_sealed", id_column: "id" },
+    Field { table: "talk_texts", column: "body_sealed", id_column: "id" },
+    Field { table: "talk_private_notes", column: "body_sealed", id_column: "id" },
+    Field { table: "talk_addenda", column: "body_sealed", id_column: "id" },
 ];
 
 /// One sealed value's place: what its associated data binds it to.

@@ -54,6 +54,7 @@ pub static TENANT: &[Migration] = &[
     migration!("tenant", 7, "0007_language"),
     migration!("tenant", 8, "0008_data_keys", per_backend),
     migration!("tenant", 9, "0009_people", per_backend),
+    migration!("tenant", 10, "0010_talks", per_backend),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

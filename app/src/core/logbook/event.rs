@@ -95,6 +95,18 @@ string_enum!(
         EmploymentChanged => "employment.changed",
         EmploymentDeleted => "employment.deleted",
         PeopleImported => "people.imported",
+        TalkViewed => "talk.viewed",
+        TalkPrivateNoteViewed => "talk.private_note.viewed",
+        TalkTextSaved => "talk.text.saved",
+        TalkPreparationReady => "talk.preparation.ready",
+        TalkStatusChanged => "talk.status.changed",
+        TalkSignedOff => "talk.signed_off",
+        TalkScheduled => "talk.scheduled",
+        TalkAddendumAdded => "talk.addendum.added",
+        TalkTemplateCreated => "talk_template.created",
+        TalkTemplateChanged => "talk_template.changed",
+        TalkTemplateDeleted => "talk_template.deleted",
+        TalkRoundCreated => "talk_round.created",
     }
 );
 
@@ -109,6 +121,8 @@ string_enum!(
         Person => "person",
         OrgUnit => "org_unit",
         Employment => "employment",
+        TalkTemplate => "talk_template",
+        TalkRound => "talk_round",
     }
 );
 

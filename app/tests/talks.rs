@@ -1,0 +1,373 @@
+//! Talks on real databases, both backends: a round rolled out to a unit, the status machine
+//! from not started to locked, the mutual reveal, private notes, version conflicts under
+//! concurrent saves, and that the database holds none of the texts.
+use app::on_both_backends;
+use app::{
+    core::{
+        clock::SystemClock,
+        db::Backend,
+        logbook::{self, Actor, Filter, Origin},
+        people::{self, employment, org, NewPerson},
+        talks::{
+            access::{self, Talk},
+            moves::Move,
+            rounds::{self, NewRound},
+            talk::{self, By, Viewer},
+            templates::{self, Edit},
+            TalkError,
+        },
+        tenancy::Tenant,
+        testkit::TestEnv,
+    },
+    model::{
+        lang::Lang,
+        personnummer::{synthesise, Day, Personnummer},
+        slug::Slug,
+        talks::{Answer, Note, Preparation, Side, Status},
+    },
+};
+
+on_both_backends!(
+    a_round_rolls_out_to_the_unit_and_below_with_todays_managers,
+    a_talk_goes_from_not_started_to_locked_with_the_reveal_in_between,
+    two_saves_over_one_version_give_one_conflict,
+    the_database_holds_none_of_the_texts,
+);
+
+const TODAY: &str = "2026-12-02";
+
+struct Fx {
+    env: TestEnv,
+    t: Tenant,
+    /// boss → mia → ola, mia → eva; sam (no manager) in a sub-unit; kim outside the unit.
+    boss: String,
+    mia: String,
+    ola: String,
+    round: String,
+    unit: String,
+    template: String,
+}
+
+fn pnr(n: u16) -> Personnummer {
+    Personnummer::parse(&synthesise(1970 + n, 4, 10 + n as u8, 300 + n), Day { year: 2026, month: 12, day: 2 })
+        .expect("valid")
+}
+
+async fn fx(b: Backend) -> Fx {
+    let env = TestEnv::new(b).await;
+    let slug = Slug::parse("acme").expect("slug");
+    env.tenancy.create_tenant(&slug, "Acme AB", env.target()).await.expect("create");
+    let t = env.tenancy.open_active(&slug).await.expect("open");
+    let c = SystemClock;
+    let unit = org::create(&t, &c, Actor::System, Origin::default(), "Sälj", None).await.expect("unit");
+    let sub = org::create(&t, &c, Actor::System, Origin::default(), "Sälj Nord", Some(&unit)).await.expect("sub");
+    let other = org::create(&t, &c, Actor::System, Origin::default(), "Ekonomi", None).await.expect("other");
+    let mut ids = Vec::new();
+    for (i, (g, f)) in
+        [("Bo", "Chef"), ("Mia", "Mellan"), ("Ola", "Nilsson"), ("Eva", "Ek"), ("Sam", "Åberg"), ("Kim", "Ekonom")]
+            .iter()
+            .enumerate()
+    {
+        let new = NewPerson {
+            personnummer: pnr(i as u16 + 1),
+            given_name: (*g).into(),
+            family_name: (*f).into(),
+            email: None,
+            gender: None,
+            employee_number: None,
+        };
+        ids.push(people::create(&t, &c, Actor::System, &new).await.expect("person"));
+    }
+    let job = |unit: &str, manager: Option<&String>, start: &str, end: Option<&str>| employment::EmploymentInput {
+        unit_id: unit.to_string(),
+        job_title: "Säljare".into(),
+        manager_person_id: manager.cloned(),
+        start_date: start.into(),
+        end_date: end.map(String::from),
+        rate_bp: 10_000,
+        monthly_salary_ore: 4_000_000,
+    };
+    let add = |who: usize, input: employment::EmploymentInput| {
+        let (t, id) = (&t, ids[who].clone());
+        async move { employment::add(t, &SystemClock, Actor::System, Origin::default(), &id, &input).await.expect("employ") }
+    };
+    add(0, job(&unit, None, "2015-01-01", None)).await;
+    add(1, job(&unit, Some(&ids[0]), "2018-01-01", None)).await;
+    // Ola had Bo as manager until last year; today it is Mia.
+    add(2, job(&unit, Some(&ids[0]), "2019-01-01", Some("2025-12-31"))).await;
+    add(2, job(&sub, Some(&ids[1]), "2026-01-01", None)).await;
+    add(3, job(&sub, Some(&ids[1]), "2020-01-01", None)).await;
+    add(4, job(&sub, None, "2020-01-01", None)).await;
+    add(5, job(&other, Some(&ids[0]), "2020-01-01", None)).await;
+    templates::ensure_shipped(&t, &c, Lang::Sv).await.expect("shipped");
+    let template = templates::list(&t).await.expect("list").into_iter().find(|r| r.shipped && r.title == "Lönesamtal");
+    let template = template.expect("the salary template").id;
+    let new = NewRound {
+        title: "Lönesamtal 2026".into(),
+        template_id: template.clone(),
+        unit_id: unit.clone(),
+        starts_on: "2026-11-01".into(),
+        ends_on: "2026-12-31".into(),
+    };
+    let out = rounds::roll_out(&t, &c, Actor::System, Origin::default(), &new, TODAY).await.expect("roll out");
+    assert_eq!((out.talks, out.without_manager), (3, 2), "Mia, Ola, Eva; Bo and Sam have no manager");
+    let [boss, mia, ola, ..]: [String; 6] = ids.try_into().expect("six");
+    Fx { env, t, boss, mia, ola, round: out.round_id, unit, template }
+}
+
+impl Fx {
+    async fn talk_of(&self, person: &str) -> Talk {
+        let (id,): (String,) = sqlx::query_as("SELECT id FROM talks WHERE person_id = $1 AND round_id = $2")
+            .bind(person)
+            .bind(&self.round)
+            .fetch_one(self.t.db().pool())
+            .await
+            .expect("talk");
+        access::load(&self.t, &id).await.expect("load")
+    }
+    async fn reload(&self, talk: &Talk) -> Talk {
+        access::load(&self.t, &talk.id).await.expect("load")
+    }
+    async fn done(self) {
+        self.t.db().close().await;
+        self.env.cleanup().await;
+    }
+}
+
+fn by(person: &str) -> By {
+    By { actor: Actor::System, origin: Origin::default(), person: person.to_string() }
+}
+
+fn prep(talk: &Talk, side: Side, words: &str, rating: u8) -> Preparation {
+    talk.body
+        .questions()
+        .filter(|q| q.answered_by.includes(side))
+        .map(|q| (q.id.clone(), Answer { text: format!("{words} {}", q.id), rating: q.scale.as_ref().map(|_| rating) }))
+        .collect()
+}
+
+async fn a_round_rolls_out_to_the_unit_and_below_with_todays_managers(b: Backend) {
+    let f = fx(b).await;
+    let ola = f.talk_of(&f.ola).await;
+    assert_eq!(ola.manager_person_id.as_deref(), Some(f.mia.as_str()), "today's manager, not last year's");
+    assert_eq!(ola.status, Status::NotStarted);
+    let mia = f.talk_of(&f.mia).await;
+    assert_eq!(mia.manager_person_id.as_deref(), Some(f.boss.as_str()));
+    // The round's questions are fixed: a later edit of a copy or the template changes no talk.
+    let copy = templates::create(&f.t, &SystemClock, Actor::System, Origin::default(), "Egen", Some(&f.template))
+        .await
+        .expect("copy");
+    let first = ola.body.sections[0].id.clone();
+    templates::edit(&f.t, &SystemClock, Actor::System, Origin::default(), &copy, &Edit::DeleteSection(first))
+        .await
+        .expect("edit the copy");
+    let shipped =
+        templates::edit(&f.t, &SystemClock, Actor::System, Origin::default(), &f.template, &Edit::Rename("X".into()))
+            .await;
+    assert!(matches!(shipped, Err(TalkError::ShippedTemplate)), "a ready template is copied, not edited");
+    assert_eq!(f.reload(&ola).await.body, ola.body);
+    // Progress per unit: statuses only.
+    let view = rounds::view(&f.t, &f.round).await.expect("view");
+    let counts: Vec<(String, u32)> = view.units.iter().map(|u| (u.unit.clone(), u.not_started)).collect();
+    assert_eq!(counts, vec![("Sälj".to_string(), 1), ("Sälj Nord".to_string(), 2)]);
+    assert_eq!(view.talks.len(), 3);
+    // A round needs real dates and a unit that exists; a refused one writes nothing.
+    for (start, end, unit) in [
+        ("2026-12-31", "2026-01-01", f.unit.as_str()),
+        ("2026-02-30", "2026-03-01", f.unit.as_str()),
+        ("2026-01-01", "2026-02-01", "0123456789abcdef0123456789abcdef"),
+    ] {
+        let new = NewRound {
+            title: "R".into(),
+            template_id: f.template.clone(),
+            unit_id: unit.into(),
+            starts_on: start.into(),
+            ends_on: end.into(),
+        };
+        assert!(rounds::roll_out(&f.t, &SystemClock, Actor::System, Origin::default(), &new, TODAY).await.is_err());
+    }
+    assert_eq!(rounds::list(&f.t).await.expect("list").len(), 1);
+    f.done().await;
+}
+
+async fn a_talk_goes_from_not_started_to_locked_with_the_reveal_in_between(b: Backend) {
+    let f = fx(b).await;
+    let (c, t) = (SystemClock, &f.t);
+    let (ola, mia, boss) = (by(&f.ola), by(&f.mia), by(&f.boss));
+    let talk = f.talk_of(&f.ola).await;
+
+    // The employee prepares; the manager sees nothing of it until she marks it ready.
+    let v = talk::save_preparation(t, &c, &ola, &talk, Side::Employee, 0, prep(&talk, Side::Employee, "OLA-SJÄLV", 3))
+        .await
+        .expect("save");
+    assert_eq!(v, 1);
+    let talk = f.reload(&talk).await;
+    assert_eq!(talk.status, Status::Started, "the first text starts the talk");
+    let seen = talk::view(t, &c, &mia, &talk, Viewer::Manager).await.expect("view");
+    assert_eq!(seen.employee_prep, None, "not ready: the manager sees nothing");
+    let wrong = talk::save_preparation(t, &c, &ola, &talk, Side::Employee, 0, Preparation::new()).await;
+    assert!(matches!(wrong, Err(TalkError::Conflict { current: 1 })), "{wrong:?}");
+    talk::mark_ready(t, &c, &ola, &talk, Side::Employee).await.expect("ready");
+    let talk = f.reload(&talk).await;
+    let again = talk::save_preparation(t, &c, &ola, &talk, Side::Employee, 1, Preparation::new()).await;
+    assert!(matches!(again, Err(TalkError::IllegalMove)), "a ready preparation holds still: {again:?}");
+    let seen = talk::view(t, &c, &mia, &talk, Viewer::Manager).await.expect("view");
+    let words = seen.employee_prep.expect("ready: her words").0;
+    assert!(words.values().all(|a| a.rating.is_none()), "but not her self-rating");
+    assert!(words.values().any(|a| a.text.starts_with("OLA-SJÄLV")));
+    // The manager's assessment: hidden from the employee until both are done.
+    talk::save_preparation(t, &c, &mia, &talk, Side::Manager, 0, prep(&talk, Side::Manager, "MIA-BEDÖMER", 2))
+        .await
+        .expect("manager saves");
+    let seen = talk::view(t, &c, &ola, &talk, Viewer::Employee).await.expect("view");
+    assert_eq!(seen.manager_prep, None);
+    // Asking for an OK needs the manager's own preparation ready.
+    let early = talk::make_move(t, &c, &mia, &talk, Move::AskForOk, talk.version, None).await;
+    assert!(matches!(early, Err(TalkError::ManagerNotReady)), "{early:?}");
+    talk::mark_ready(t, &c, &mia, &talk, Side::Manager).await.expect("ready");
+    let talk = f.reload(&talk).await;
+    let seen = talk::view(t, &c, &ola, &talk, Viewer::Employee).await.expect("view");
+    assert!(seen.manager_prep.expect("both done").0.values().any(|a| a.rating == Some(2)));
+    let seen = talk::view(t, &c, &mia, &talk, Viewer::Manager).await.expect("view");
+    assert!(seen.employee_prep.expect("both done").0.values().any(|a| a.rating == Some(3)));
+    // Notes, private notes; the private one is the author's alone.
+    talk::save_note(t, &c, &mia, &talk, Note::Notes, 0, "GEMENSAM-ANTECKNING").await.expect("notes");
+    talk::save_note(t, &c, &mia, &talk, Note::Actions, 0, "ÅTGÄRD-KURS").await.expect("actions");
+    talk::save_note(t, &c, &mia, &talk, Note::Private, 0, "PRIVAT-MIA").await.expect("private");
+    let for_ola = talk::view(t, &c, &ola, &talk, Viewer::Employee).await.expect("view");
+    let for_boss = talk::view(t, &c, &boss, &talk, Viewer::Line).await.expect("view");
+    let for_mia = talk::view(t, &c, &mia, &talk, Viewer::Manager).await.expect("view");
+    assert_eq!((for_ola.private.clone(), for_boss.private.clone()), (None, None));
+    assert_eq!(for_mia.private.as_ref().map(|p| p.text.as_str()), Some("PRIVAT-MIA"));
+    for v in [&for_ola, &for_boss] {
+        assert!(!format!("{v:?}").contains("PRIVAT-MIA"), "a private note reached someone else");
+    }
+    assert_eq!(for_ola.notes.text, "GEMENSAM-ANTECKNING");
+    // Illegal moves change nothing.
+    for m in [Move::SignOff, Move::Withdraw, Move::SendBack, Move::Start] {
+        let r = talk::make_move(t, &c, &ola, &talk, m, talk.version, Some("x")).await;
+        assert!(matches!(r, Err(TalkError::IllegalMove)), "{m:?} from started: {r:?}");
+    }
+    let stale = talk::make_move(t, &c, &mia, &talk, Move::AskForOk, talk.version - 1, None).await;
+    assert!(matches!(stale, Err(TalkError::Conflict { .. })), "an old page moves nothing: {stale:?}");
+    assert_eq!(f.reload(&talk).await.status, Status::Started);
+    talk::make_move(t, &c, &mia, &talk, Move::AskForOk, talk.version, None).await.expect("ask");
+    let talk = f.reload(&talk).await;
+    assert_eq!(talk.status, Status::Waiting);
+    let held = talk::save_note(t, &c, &mia, &talk, Note::Notes, 1, "changed while waiting").await;
+    assert!(matches!(held, Err(TalkError::IllegalMove)), "the text being confirmed holds still");
+    let back = talk::make_move(t, &c, &ola, &talk, Move::SendBack, talk.version, Some("  ")).await;
+    assert!(matches!(back, Err(TalkError::InvalidAnswer)), "sending back needs a comment");
+    talk::make_move(t, &c, &ola, &talk, Move::SignOff, talk.version, Some("KOMMENTAR-OK")).await.expect("sign");
+    let talk = f.reload(&talk).await;
+    assert_eq!(talk.status, Status::Completed);
+    assert!(talk.signed_at.is_some());
+    // Locked: nothing changes; addenda only.
+    assert!(matches!(talk::save_note(t, &c, &mia, &talk, Note::Notes, 1, "x").await, Err(TalkError::Locked)));
+    assert!(matches!(talk::save_note(t, &c, &mia, &talk, Note::Private, 1, "x").await, Err(TalkError::Locked)));
+    assert!(matches!(
+        talk::save_preparation(t, &c, &mia, &talk, Side::Manager, 1, Preparation::new()).await,
+        Err(TalkError::Locked)
+    ));
+    assert!(matches!(talk::schedule(t, &c, &mia, &talk, Some((1_800_000_000, 60))).await, Err(TalkError::Locked)));
+    for m in Move::ALL {
+        let r = talk::make_move(t, &c, &mia, &talk, m, talk.version, None).await;
+        assert!(matches!(r, Err(TalkError::Locked)), "{m:?}: {r:?}");
+    }
+    talk::add_addendum(t, &c, &mia, &talk, "TILLÄGG-RÄTTELSE").await.expect("addendum");
+    let seen = talk::view(t, &c, &ola, &talk, Viewer::Employee).await.expect("view");
+    assert_eq!(seen.addenda.len(), 1);
+    assert_eq!(seen.addenda[0].author.as_deref(), Some("Mia Mellan"));
+    assert_eq!(seen.comment.as_deref(), Some("KOMMENTAR-OK"));
+    assert_eq!(seen.notes.text, "GEMENSAM-ANTECKNING", "the signed notes are as signed");
+    // Every view was logged; the private note's reads on their own.
+    let events = logbook::list(t, &Filter::default()).await.expect("log");
+    let count =
+        |a: &str| events.iter().filter(|e| e.action == a && e.target_id.as_deref() == Some(talk.id.as_str())).count();
+    assert_eq!(count("talk.viewed"), 9);
+    assert_eq!(count("talk.private_note.viewed"), 1, "only Mia's own view after she wrote it");
+    assert_eq!(count("talk.signed_off"), 1);
+    assert!(events.iter().all(|e| !format!("{e:?}").contains("GEMENSAM")), "no text in the logbook");
+    f.done().await;
+}
+
+async fn two_saves_over_one_version_give_one_conflict(b: Backend) {
+    let f = fx(b).await;
+    let talk = f.talk_of(&f.ola).await;
+    let mia = by(&f.mia);
+    let v = talk::save_note(&f.t, &SystemClock, &mia, &talk, Note::Notes, 0, "first").await.expect("first");
+    for round in 0..5 {
+        let (a, b) = tokio::join!(
+            talk::save_note(&f.t, &SystemClock, &mia, &talk, Note::Notes, v + round, "tab A"),
+            talk::save_note(&f.t, &SystemClock, &mia, &talk, Note::Notes, v + round, "tab B"),
+        );
+        let oks = [&a, &b].iter().filter(|r| r.is_ok()).count();
+        let conflicts = [&a, &b].iter().filter(|r| matches!(r, Err(TalkError::Conflict { .. }))).count();
+        assert_eq!((oks, conflicts), (1, 1), "round {round}: {a:?} {b:?}");
+    }
+    let seen = talk::view(&f.t, &SystemClock, &mia, &talk, Viewer::Manager).await.expect("view");
+    assert_eq!(seen.notes.version, v + 5);
+    assert!(["tab A", "tab B"].contains(&seen.notes.text.as_str()));
+    f.done().await;
+}
+
+async fn the_database_holds_none_of_the_texts(b: Backend) {
+    let f = fx(b).await;
+    let (c, t) = (SystemClock, &f.t);
+    let talk = f.talk_of(&f.ola).await;
+    let (ola, mia) = (by(&f.ola), by(&f.mia));
+    let m = |kind: &str| format!("MARKER-{kind}-5c1e");
+    let mut p = prep(&talk, Side::Employee, &m("svar"), 1);
+    p.values_mut().for_each(|a| a.text = m("svar"));
+    talk::save_preparation(t, &c, &ola, &talk, Side::Employee, 0, p).await.expect("prep");
+    talk::mark_ready(t, &c, &ola, &talk, Side::Employee).await.expect("ready");
+    let mut p = prep(&talk, Side::Manager, &m("chefsvar"), 1);
+    p.values_mut().for_each(|a| a.text = m("chefsvar"));
+    talk::save_preparation(t, &c, &mia, &talk, Side::Manager, 0, p).await.expect("prep");
+    talk::mark_ready(t, &c, &mia, &talk, Side::Manager).await.expect("ready");
+    talk::save_note(t, &c, &mia, &talk, Note::Notes, 0, &m("anteckning")).await.expect("notes");
+    talk::save_note(t, &c, &mia, &talk, Note::Actions, 0, &m("atgard")).await.expect("actions");
+    talk::save_note(t, &c, &mia, &talk, Note::Private, 0, &m("privat")).await.expect("private");
+    let talk = f.reload(&talk).await;
+    talk::make_move(t, &c, &mia, &talk, Move::AskForOk, talk.version, None).await.expect("ask");
+    let talk = f.reload(&talk).await;
+    talk::make_move(t, &c, &ola, &talk, Move::SignOff, talk.version, Some(&m("kommentar"))).await.expect("sign");
+    talk::add_addendum(t, &c, &ola, &talk, &m("tillagg")).await.expect("addendum");
+    // Each text opens where it was sealed, and nowhere else: moved to another row, it is refused.
+    let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT id, body_sealed FROM talk_texts WHERE kind = 'notes'")
+        .fetch_all(t.db().pool())
+        .await
+        .expect("rows");
+    let moved: Result<String, _> = app::core::crypto::open(
+        t,
+        app::core::talks::TEXT.at(&rows[0].0.replace("-notes", "-actions")),
+        &app::core::crypto::Sealed::from_stored(rows[0].1.clone()),
+    )
+    .await;
+    assert!(moved.is_err(), "a note opened as another kind");
+    let bytes = match b {
+        Backend::Sqlite => {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(t.db().pool()).await.expect("checkpoint");
+            let mut all = Vec::new();
+            for entry in std::fs::read_dir(f.env.config.tenants_dir()).expect("dir") {
+                all.extend(std::fs::read(entry.expect("entry").path()).expect("read"));
+            }
+            all
+        }
+        Backend::Postgres => {
+            let name = format!("{}acme", f.env.config.pg_db_prefix);
+            let url = app::core::testkit::on_db(&app::core::testkit::pg_url(), &name);
+            let out = std::process::Command::new("pg_dump").arg("--dbname").arg(&url).output().expect("pg_dump runs");
+            assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
+            out.stdout
+        }
+    };
+    assert!(bytes.windows(b"Nilsson".len()).any(|w| w == b"Nilsson"), "the scan does not see the rows at all");
+    for kind in ["svar", "chefsvar", "anteckning", "atgard", "privat", "kommentar", "tillagg"] {
+        let marker = m(kind);
+        assert!(!bytes.windows(marker.len()).any(|w| w == marker.as_bytes()), "{marker} is in the database");
+    }
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM talk_texts").fetch_one(t.db().pool()).await.expect("n");
+    assert_eq!(n, 5, "two preparations, notes, actions, comment");
+    f.done().await;
+}
