@@ -419,6 +419,22 @@ for (const vp of VIEWPORTS) {
           .map((i) => i.id || i.name || i.outerHTML.slice(0, 60)));
         assert(unlabelled.length === 0, `${path}: unlabelled ${unlabelled.join(", ")}`);
       }
+      // Pages reached from a list: a copy of a ready template (with its editing forms) and a
+      // round's progress.
+      for (const [list, link] of [["/admin/talk-templates", "#templates .row-actions button"], ["/admin/rounds", "#rounds .row-link"]]) {
+        await page.goto(base + list);
+        await Promise.all([page.waitForURL(/\/[0-9a-f]{32}(\?|$)/), page.click(link)]);
+        await noHorizontalScroll(page);
+        for (const d of await page.$$("details")) await d.evaluate((el) => { el.open = true; });
+        await noHorizontalScroll(page);
+        const unlabelled = await page.evaluate(() => [...document.querySelectorAll("input, select, textarea")]
+          .filter((i) => i.type !== "hidden" && !(i.id && document.querySelector(`label[for="${i.id}"]`)))
+          .map((i) => i.id || i.name));
+        assert(unlabelled.length === 0, `${page.url()}: unlabelled ${unlabelled.join(", ")}`);
+        const small = await page.$$eval("button, summary, a.row-link", (els) => els
+          .filter((el) => el.offsetParent !== null && el.getBoundingClientRect().height < 44).map((el) => el.textContent.trim()));
+        assert(small.length === 0, `${page.url()}: tap targets under 44 px: ${small.join(", ")}`);
+      }
       await context.close();
     });
   }
@@ -623,6 +639,16 @@ if (demo.admin) {
     const full = "Vi gick igenom året. Mål: en kurs i vår.";
     assert(await m.page.inputValue("#note-notes") === full, `after reload: ${await m.page.inputValue("#note-notes")}`);
     assert(await state() === "Saved", "a fresh page claims unsaved text");
+    // Her private notes are a page of their own, saved the same way.
+    await Promise.all([m.page.waitForURL(/\/private$/), m.page.click("#private-link")]);
+    await m.page.waitForSelector('.app[data-hydrated="true"]');
+    await noHorizontalScroll(m.page);
+    await m.page.click("#note-private");
+    await m.page.keyboard.type("Tänk på lönespannet.");
+    await m.page.waitForFunction(() => (document.querySelector("#note-private-state")?.textContent ?? "").startsWith("Saved"), null, { timeout: 15000 });
+    await m.page.goto(url);
+    await m.page.waitForSelector('.app[data-hydrated="true"]');
+    assert(!(await m.page.content()).includes("Tänk på lönespannet."), "the private note is on the talk's page");
     // Maja marks her preparation ready and asks Erik for his OK (plain forms).
     await Promise.all([m.page.waitForURL(/done=saved/), m.page.click("#prep-ready")]);
     await Promise.all([m.page.waitForURL(/done=moved/), m.page.click("#move-ask")]);
@@ -636,7 +662,12 @@ if (demo.admin) {
     await e.page.goto(url);
     await e.page.waitForSelector('.app[data-hydrated="true"]');
     assert((await e.page.textContent("#note-notes")).includes(full), "Erik does not see the notes");
-    assert(!(await e.page.content()).includes("private-title"), "the employee sees the private notes' box");
+    assert(!(await e.page.content()).includes("private-link"), "the employee is shown the way to the private notes");
+    assert(!(await e.page.content()).includes("Tänk på lönespannet."), "the employee sees the private note");
+    const denied = await e.page.goto(url + "/private");
+    assert(!(await e.page.content()).includes("Tänk på lönespannet."), `the private page for the employee (${denied.status()})`);
+    await e.page.goto(url);
+    await e.page.waitForSelector('.app[data-hydrated="true"]');
     await e.page.fill("#comment-sign_off", "Stämmer.");
     await Promise.all([e.page.waitForURL(/done=moved/), e.page.click("#move-sign_off")]);
     for (const p of [e.page, m.page]) {

@@ -123,6 +123,9 @@ pub enum Problem {
     TalkTime,
     ManagerNotReady,
     CommentNeeded,
+    TooManyAddenda,
+    NotSignedYet,
+    NoCurrentManager,
 }
 
 /// Problems only server-rendered pages show (no island's server function returns one): their
@@ -152,6 +155,9 @@ fn page_problem(p: Problem, lang: Lang) -> String {
         Problem::TalkTime => t.talk_time.into(),
         Problem::ManagerNotReady => t.manager_not_ready.into(),
         Problem::CommentNeeded => t.comment_needed.into(),
+        Problem::TooManyAddenda => t.too_many_addenda.into(),
+        Problem::NoCurrentManager => t.no_current_manager.into(),
+        Problem::NotSignedYet => t.not_signed_yet.into(),
         Problem::MinPasswordLen => e.min_password_len.into(),
         Problem::BadDate => e.bad_date.into(),
         Problem::UnknownAction => e.unknown_action.into(),
@@ -369,6 +375,9 @@ impl Problem {
             Problem::TalkTime => "talk_time",
             Problem::ManagerNotReady => "manager_not_ready",
             Problem::CommentNeeded => "comment_needed",
+            Problem::TooManyAddenda => "addenda",
+            Problem::NoCurrentManager => "no_current_manager",
+            Problem::NotSignedYet => "not_signed",
         }
     }
 
@@ -469,6 +478,9 @@ impl Problem {
             "talk_time" => Problem::TalkTime,
             "manager_not_ready" => Problem::ManagerNotReady,
             "comment_needed" => Problem::CommentNeeded,
+            "addenda" => Problem::TooManyAddenda,
+            "no_current_manager" => Problem::NoCurrentManager,
+            "not_signed" => Problem::NotSignedYet,
             // A length or a count would be a number from the address: the general sentence.
             _ => Problem::CheckForm,
         }
@@ -686,6 +698,9 @@ mod tests {
             AppError::Invalid(Problem::TalkTime),
             AppError::Invalid(Problem::ManagerNotReady),
             AppError::Invalid(Problem::CommentNeeded),
+            AppError::Invalid(Problem::TooManyAddenda),
+            AppError::Invalid(Problem::NoCurrentManager),
+            AppError::Invalid(Problem::NotSignedYet),
         ];
         for e in all.clone() {
             let q = e.to_query();

@@ -27,7 +27,9 @@ use crate::pages::{
     people::{ImportPage, NewPersonPage, PeopleListPage, PersonPage, UnitsPage},
     set_password::SetPasswordPage,
     sign_in::SignInPage,
-    talks::{MyTalksPage, RoundPage, RoundsPage, TalkPage, TalkSummaryPage, TemplatePage, TemplatesPage},
+    talks::{
+        MyTalksPage, PrivateNotesPage, RoundPage, RoundsPage, TalkPage, TalkSummaryPage, TemplatePage, TemplatesPage,
+    },
 };
 
 /// The browser entry point (the `frontend` crate builds this source for wasm32): hydrates the
@@ -119,6 +121,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("talks") view=MyTalksPage ssr=SsrMode::InOrder />
                     <Route path=path!("talks/:id") view=TalkPage ssr=SsrMode::InOrder />
                     <Route path=path!("talks/:id/summary") view=TalkSummaryPage ssr=SsrMode::InOrder />
+                    <Route path=path!("talks/:id/private") view=PrivateNotesPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/talk-templates") view=TemplatesPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/talk-templates/:id") view=TemplatePage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/rounds") view=RoundsPage ssr=SsrMode::InOrder />

@@ -4,10 +4,11 @@
 use app::on_both_backends;
 use app::{
     core::{
+        auth::{users, Role},
         clock::SystemClock,
         db::Backend,
         logbook::{self, Actor, Filter, Origin},
-        people::{self, employment, org, NewPerson},
+        people::{self, access as people_access, employment, org, NewPerson},
         talks::{
             access::{self, Talk},
             moves::Move,
@@ -31,6 +32,7 @@ on_both_backends!(
     a_round_rolls_out_to_the_unit_and_below_with_todays_managers,
     a_talk_goes_from_not_started_to_locked_with_the_reveal_in_between,
     two_saves_over_one_version_give_one_conflict,
+    asked_before_she_was_ready_her_preparation_closes_and_a_send_back_comment_does_not_sign,
     the_database_holds_none_of_the_texts,
 );
 
@@ -46,6 +48,8 @@ struct Fx {
     round: String,
     unit: String,
     template: String,
+    /// Each person's account.
+    accounts: std::collections::HashMap<String, String>,
 }
 
 fn pnr(n: u16) -> Personnummer {
@@ -111,8 +115,16 @@ async fn fx(b: Backend) -> Fx {
     };
     let out = rounds::roll_out(&t, &c, Actor::System, Origin::default(), &new, TODAY).await.expect("roll out");
     assert_eq!((out.talks, out.without_manager), (3, 2), "Mia, Ola, Eva; Bo and Sam have no manager");
+    let mut accounts = std::collections::HashMap::new();
+    for (i, id) in ids.iter().enumerate() {
+        let email = format!("p{i}@acme.example");
+        let role = if i < 2 { Role::Manager } else { Role::Employee };
+        let u = users::create(&t, &c, Actor::System, &email, &email, role).await.expect("account");
+        people_access::link_account(&t, &c, Actor::System, &u.id, Some(id)).await.expect("link");
+        accounts.insert(id.clone(), u.id);
+    }
     let [boss, mia, ola, ..]: [String; 6] = ids.try_into().expect("six");
-    Fx { env, t, boss, mia, ola, round: out.round_id, unit, template }
+    Fx { env, t, boss, mia, ola, round: out.round_id, unit, template, accounts }
 }
 
 impl Fx {
@@ -134,8 +146,12 @@ impl Fx {
     }
 }
 
-fn by(person: &str) -> By {
-    By { actor: Actor::System, origin: Origin::default(), person: person.to_string() }
+impl Fx {
+    /// A request by `person`'s account.
+    fn by(&self, person: &str) -> By {
+        let user = self.accounts.get(person).cloned().unwrap_or_default();
+        By { actor: Actor::System, origin: Origin::default(), person: person.to_string(), user }
+    }
 }
 
 fn prep(talk: &Talk, side: Side, words: &str, rating: u8) -> Preparation {
@@ -167,10 +183,27 @@ async fn a_round_rolls_out_to_the_unit_and_below_with_todays_managers(b: Backend
     assert!(matches!(shipped, Err(TalkError::ShippedTemplate)), "a ready template is copied, not edited");
     assert_eq!(f.reload(&ola).await.body, ola.body);
     // Progress per unit: statuses only.
-    let view = rounds::view(&f.t, &f.round).await.expect("view");
+    let view = rounds::view(&f.t, &f.round, TODAY).await.expect("view");
     let counts: Vec<(String, u32)> = view.units.iter().map(|u| (u.unit.clone(), u.not_started)).collect();
     assert_eq!(counts, vec![("Sälj".to_string(), 1), ("Sälj Nord".to_string(), 2)]);
     assert_eq!(view.talks.len(), 3);
+    assert!(view.talks.iter().all(|r| !r.manager_changed));
+    // Ola moves to Bo this month: the round says so, and an admin hands his talk on.
+    let input = employment::EmploymentInput {
+        unit_id: f.unit.clone(),
+        job_title: "Säljare".into(),
+        manager_person_id: Some(f.boss.clone()),
+        start_date: "2026-12-01".into(),
+        end_date: None,
+        rate_bp: 10_000,
+        monthly_salary_ore: 4_000_000,
+    };
+    employment::add(&f.t, &SystemClock, Actor::System, Origin::default(), &f.ola, &input).await.expect("move");
+    let view = rounds::view(&f.t, &f.round, TODAY).await.expect("view");
+    let moved: Vec<&str> = view.talks.iter().filter(|r| r.manager_changed).map(|r| r.employee.as_str()).collect();
+    assert_eq!(moved, vec!["Ola Nilsson"]);
+    rounds::reassign(&f.t, &SystemClock, Actor::System, Origin::default(), &ola.id, TODAY).await.expect("reassign");
+    assert_eq!(f.reload(&ola).await.manager_person_id.as_deref(), Some(f.boss.as_str()));
     // A round needs real dates and a unit that exists; a refused one writes nothing.
     for (start, end, unit) in [
         ("2026-12-31", "2026-01-01", f.unit.as_str()),
@@ -193,30 +226,39 @@ async fn a_round_rolls_out_to_the_unit_and_below_with_todays_managers(b: Backend
 async fn a_talk_goes_from_not_started_to_locked_with_the_reveal_in_between(b: Backend) {
     let f = fx(b).await;
     let (c, t) = (SystemClock, &f.t);
-    let (ola, mia, boss) = (by(&f.ola), by(&f.mia), by(&f.boss));
+    let (ola, mia, boss) = (f.by(&f.ola), f.by(&f.mia), f.by(&f.boss));
     let talk = f.talk_of(&f.ola).await;
 
     // The employee prepares; the manager sees nothing of it until she marks it ready.
-    let v = talk::save_preparation(t, &c, &ola, &talk, Side::Employee, 0, prep(&talk, Side::Employee, "OLA-SJÄLV", 3))
-        .await
-        .expect("save");
+    let v = talk::save_preparation(
+        t,
+        &c,
+        &ola,
+        &talk,
+        Side::Employee,
+        0,
+        prep(&talk, Side::Employee, "OLA-SJÄLV", 3),
+        false,
+    )
+    .await
+    .expect("save");
     assert_eq!(v, 1);
     let talk = f.reload(&talk).await;
     assert_eq!(talk.status, Status::Started, "the first text starts the talk");
     let seen = talk::view(t, &c, &mia, &talk, Viewer::Manager).await.expect("view");
     assert_eq!(seen.employee_prep, None, "not ready: the manager sees nothing");
-    let wrong = talk::save_preparation(t, &c, &ola, &talk, Side::Employee, 0, Preparation::new()).await;
+    let wrong = talk::save_preparation(t, &c, &ola, &talk, Side::Employee, 0, Preparation::new(), false).await;
     assert!(matches!(wrong, Err(TalkError::Conflict { current: 1 })), "{wrong:?}");
     talk::mark_ready(t, &c, &ola, &talk, Side::Employee).await.expect("ready");
     let talk = f.reload(&talk).await;
-    let again = talk::save_preparation(t, &c, &ola, &talk, Side::Employee, 1, Preparation::new()).await;
+    let again = talk::save_preparation(t, &c, &ola, &talk, Side::Employee, 1, Preparation::new(), false).await;
     assert!(matches!(again, Err(TalkError::IllegalMove)), "a ready preparation holds still: {again:?}");
     let seen = talk::view(t, &c, &mia, &talk, Viewer::Manager).await.expect("view");
     let words = seen.employee_prep.expect("ready: her words").0;
     assert!(words.values().all(|a| a.rating.is_none()), "but not her self-rating");
     assert!(words.values().any(|a| a.text.starts_with("OLA-SJÄLV")));
     // The manager's assessment: hidden from the employee until both are done.
-    talk::save_preparation(t, &c, &mia, &talk, Side::Manager, 0, prep(&talk, Side::Manager, "MIA-BEDÖMER", 2))
+    talk::save_preparation(t, &c, &mia, &talk, Side::Manager, 0, prep(&talk, Side::Manager, "MIA-BEDÖMER", 2), false)
         .await
         .expect("manager saves");
     let seen = talk::view(t, &c, &ola, &talk, Viewer::Employee).await.expect("view");
@@ -237,11 +279,13 @@ async fn a_talk_goes_from_not_started_to_locked_with_the_reveal_in_between(b: Ba
     let for_ola = talk::view(t, &c, &ola, &talk, Viewer::Employee).await.expect("view");
     let for_boss = talk::view(t, &c, &boss, &talk, Viewer::Line).await.expect("view");
     let for_mia = talk::view(t, &c, &mia, &talk, Viewer::Manager).await.expect("view");
-    assert_eq!((for_ola.private.clone(), for_boss.private.clone()), (None, None));
-    assert_eq!(for_mia.private.as_ref().map(|p| p.text.as_str()), Some("PRIVAT-MIA"));
-    for v in [&for_ola, &for_boss] {
-        assert!(!format!("{v:?}").contains("PRIVAT-MIA"), "a private note reached someone else");
+    for v in [&for_ola, &for_boss, &for_mia] {
+        assert!(!format!("{v:?}").contains("PRIVAT-MIA"), "a private note in a talk's view");
     }
+    assert_eq!(talk::private_note(t, &c, &mia, &talk).await.expect("private").text, "PRIVAT-MIA");
+    // Another account linked to Mia's person later does not open her note.
+    let other = By { user: f.accounts[&f.boss].clone(), ..f.by(&f.mia) };
+    assert_eq!(talk::private_note(t, &c, &other, &talk).await.expect("private").text, "");
     assert_eq!(for_ola.notes.text, "GEMENSAM-ANTECKNING");
     // Illegal moves change nothing.
     for m in [Move::SignOff, Move::Withdraw, Move::SendBack, Move::Start] {
@@ -266,7 +310,7 @@ async fn a_talk_goes_from_not_started_to_locked_with_the_reveal_in_between(b: Ba
     assert!(matches!(talk::save_note(t, &c, &mia, &talk, Note::Notes, 1, "x").await, Err(TalkError::Locked)));
     assert!(matches!(talk::save_note(t, &c, &mia, &talk, Note::Private, 1, "x").await, Err(TalkError::Locked)));
     assert!(matches!(
-        talk::save_preparation(t, &c, &mia, &talk, Side::Manager, 1, Preparation::new()).await,
+        talk::save_preparation(t, &c, &mia, &talk, Side::Manager, 1, Preparation::new(), false).await,
         Err(TalkError::Locked)
     ));
     assert!(matches!(talk::schedule(t, &c, &mia, &talk, Some((1_800_000_000, 60))).await, Err(TalkError::Locked)));
@@ -285,16 +329,53 @@ async fn a_talk_goes_from_not_started_to_locked_with_the_reveal_in_between(b: Ba
     let count =
         |a: &str| events.iter().filter(|e| e.action == a && e.target_id.as_deref() == Some(talk.id.as_str())).count();
     assert_eq!(count("talk.viewed"), 9);
-    assert_eq!(count("talk.private_note.viewed"), 1, "only Mia's own view after she wrote it");
+    assert_eq!(count("talk.private_note.viewed"), 2, "each open of the private notes, on its own");
     assert_eq!(count("talk.signed_off"), 1);
     assert!(events.iter().all(|e| !format!("{e:?}").contains("GEMENSAM")), "no text in the logbook");
+    f.done().await;
+}
+
+async fn asked_before_she_was_ready_her_preparation_closes_and_a_send_back_comment_does_not_sign(b: Backend) {
+    let f = fx(b).await;
+    let (c, t) = (SystemClock, &f.t);
+    let (ola, mia) = (f.by(&f.ola), f.by(&f.mia));
+    let talk = f.talk_of(&f.ola).await;
+    talk::save_preparation(t, &c, &ola, &talk, Side::Employee, 0, prep(&talk, Side::Employee, "UTKAST", 1), false)
+        .await
+        .expect("her draft");
+    talk::save_preparation(t, &c, &mia, &talk, Side::Manager, 0, prep(&talk, Side::Manager, "CHEF", 4), true)
+        .await
+        .expect("his, ready");
+    let talk = f.reload(&talk).await;
+    talk::make_move(t, &c, &mia, &talk, Move::AskForOk, talk.version, None).await.expect("ask");
+    let talk = f.reload(&talk).await;
+    assert!(talk.employee_closed_at.is_some() && talk.employee_ready_at.is_none());
+    let seen = talk::view(t, &c, &ola, &talk, Viewer::Employee).await.expect("view");
+    assert!(seen.manager_prep.is_some(), "asked to confirm, she sees his assessment");
+    let seen = talk::view(t, &c, &mia, &talk, Viewer::Manager).await.expect("view");
+    assert_eq!(seen.employee_prep, None, "her unready draft stays hers");
+    talk::make_move(t, &c, &ola, &talk, Move::SendBack, talk.version, Some("SKICKA-TILLBAKA")).await.expect("back");
+    let talk = f.reload(&talk).await;
+    assert_eq!(talk.status, Status::Started);
+    // Back in Started, she cannot now rate herself after his ratings.
+    let late =
+        talk::save_preparation(t, &c, &ola, &talk, Side::Employee, 1, prep(&talk, Side::Employee, "x", 4), true).await;
+    assert!(matches!(late, Err(TalkError::IllegalMove)), "{late:?}");
+    assert!(matches!(talk::mark_ready(t, &c, &ola, &talk, Side::Employee).await, Err(TalkError::IllegalMove)));
+    let seen = talk::view(t, &c, &mia, &talk, Viewer::Manager).await.expect("view");
+    assert_eq!(seen.comment.as_deref(), Some("SKICKA-TILLBAKA"), "the manager reads what to change");
+    talk::make_move(t, &c, &mia, &talk, Move::AskForOk, talk.version, None).await.expect("ask again");
+    let talk = f.reload(&talk).await;
+    talk::make_move(t, &c, &ola, &talk, Move::SignOff, talk.version, None).await.expect("sign");
+    let seen = talk::view(t, &c, &ola, &talk, Viewer::Employee).await.expect("view");
+    assert_eq!(seen.comment, None, "the send-back comment is not the signed talk's comment");
     f.done().await;
 }
 
 async fn two_saves_over_one_version_give_one_conflict(b: Backend) {
     let f = fx(b).await;
     let talk = f.talk_of(&f.ola).await;
-    let mia = by(&f.mia);
+    let mia = f.by(&f.mia);
     let v = talk::save_note(&f.t, &SystemClock, &mia, &talk, Note::Notes, 0, "first").await.expect("first");
     for round in 0..5 {
         let (a, b) = tokio::join!(
@@ -315,15 +396,15 @@ async fn the_database_holds_none_of_the_texts(b: Backend) {
     let f = fx(b).await;
     let (c, t) = (SystemClock, &f.t);
     let talk = f.talk_of(&f.ola).await;
-    let (ola, mia) = (by(&f.ola), by(&f.mia));
+    let (ola, mia) = (f.by(&f.ola), f.by(&f.mia));
     let m = |kind: &str| format!("MARKER-{kind}-5c1e");
     let mut p = prep(&talk, Side::Employee, &m("svar"), 1);
     p.values_mut().for_each(|a| a.text = m("svar"));
-    talk::save_preparation(t, &c, &ola, &talk, Side::Employee, 0, p).await.expect("prep");
+    talk::save_preparation(t, &c, &ola, &talk, Side::Employee, 0, p, false).await.expect("prep");
     talk::mark_ready(t, &c, &ola, &talk, Side::Employee).await.expect("ready");
     let mut p = prep(&talk, Side::Manager, &m("chefsvar"), 1);
     p.values_mut().for_each(|a| a.text = m("chefsvar"));
-    talk::save_preparation(t, &c, &mia, &talk, Side::Manager, 0, p).await.expect("prep");
+    talk::save_preparation(t, &c, &mia, &talk, Side::Manager, 0, p, false).await.expect("prep");
     talk::mark_ready(t, &c, &mia, &talk, Side::Manager).await.expect("ready");
     talk::save_note(t, &c, &mia, &talk, Note::Notes, 0, &m("anteckning")).await.expect("notes");
     talk::save_note(t, &c, &mia, &talk, Note::Actions, 0, &m("atgard")).await.expect("actions");

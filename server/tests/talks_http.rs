@@ -67,7 +67,9 @@ async fn fx(b: Backend) -> Fx {
     let unit = org::create(&t, &c, Actor::System, Origin::default(), "Sälj", None).await.expect("unit");
     let mut ids = Vec::new();
     for (i, (g, f)) in
-        [("Bo", "Chef"), ("Mia", "Mellan"), ("Ola", "Nilsson"), ("Lee", "Annan"), ("Sam", "Åberg")].iter().enumerate()
+        [("Bo", "Chef"), ("Mia", "Mellan"), ("Ola", "Nilsson"), ("Lee", "Annan"), ("Sam", "Åberg"), ("Hedda", "HR")]
+            .iter()
+            .enumerate()
     {
         let new = NewPerson {
             personnummer: pnr(i as u16),
@@ -79,7 +81,8 @@ async fn fx(b: Backend) -> Fx {
         };
         ids.push(people::create(&t, &c, Actor::System, &new).await.expect("person"));
     }
-    for (who, manager) in [(0, None), (1, Some(0)), (2, Some(1)), (3, Some(0)), (4, Some(3))] {
+    // Hedda, the admin, is at the top: everyone is in her reporting line.
+    for (who, manager) in [(5, None), (0, Some(5)), (1, Some(0)), (2, Some(1)), (3, Some(0)), (4, Some(3))] {
         let input = employment::EmploymentInput {
             unit_id: unit.clone(),
             job_title: "Säljare".into(),
@@ -92,7 +95,7 @@ async fn fx(b: Backend) -> Fx {
         employment::add(&t, &c, Actor::System, Origin::default(), &ids[who], &input).await.expect("employ");
     }
     for (email, role, person) in [
-        ("admin@x.se", Role::Admin, None),
+        ("admin@x.se", Role::Admin, Some(5)),
         ("bo@x.se", Role::Manager, Some(0)),
         ("mia@x.se", Role::Manager, Some(1)),
         ("ola@x.se", Role::Employee, Some(2)),
@@ -226,11 +229,11 @@ async fn every_talk_function_keeps_to_the_parties(b: Backend) {
         async move { f.post("/api/talks/detail", &form, &cookie, false).await }
     };
     for (who, cookie, expected, private) in [
-        ("Mia, who holds it", &mia, StatusCode::OK, true),
+        ("Mia, who holds it", &mia, StatusCode::OK, false),
         ("Ola, whose talk it is", &ola, StatusCode::OK, false),
         ("Bo, above Mia", &bo, StatusCode::OK, false),
         ("Lee, another line", &lee, StatusCode::FORBIDDEN, false),
-        ("the admin", &admin, StatusCode::FORBIDDEN, false),
+        ("the admin, at the top of the line", &admin, StatusCode::FORBIDDEN, false),
     ] {
         let res = detail(cookie, &talk).await;
         assert_eq!(res.status, expected, "{who}: {}", res.body);
@@ -245,9 +248,30 @@ async fn every_talk_function_keeps_to_the_parties(b: Backend) {
         events.iter().filter(|e| e.action == action && e.target_id.as_deref() == Some(id)).count()
     };
     assert_eq!(on("talk.viewed", &talk), 3, "each returned text was logged");
-    assert_eq!(on("talk.private_note.viewed", &talk), 1, "Mia's read of her private note, on its own");
+    assert_eq!(on("talk.private_note.viewed", &talk), 0, "a talk's view holds no private note");
     assert_eq!(on("auth.access.denied", &talk), 2, "Lee and the admin, with the talk's id");
     assert_eq!(on("auth.access.denied", &f.sam_talk), 1);
+    // The private notes open on their own, for Mia only, each read logged.
+    let private = |cookie: &str| {
+        let (cookie, form) = (cookie.to_string(), format!("talk_id={talk}"));
+        let f = &f;
+        async move { f.post("/api/talks/private_note", &form, &cookie, false).await }
+    };
+    let res = private(&mia).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.body.contains("PRIVAT-HEMLIS"));
+    for (who, cookie) in [("Ola", &ola), ("Bo", &bo), ("Lee", &lee), ("the admin", &admin)] {
+        let res = private(cookie).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{who} opening the private notes");
+        assert!(!res.body.contains("PRIVAT-HEMLIS"));
+    }
+    let page = f.page(&format!("/talks/{talk}/private"), &ola).await;
+    assert!(!page.body.contains("PRIVAT-HEMLIS"), "the page to the private notes, for Ola");
+    let events = f.events().await;
+    let on = |action: &str, id: &str| {
+        events.iter().filter(|e| e.action == action && e.target_id.as_deref() == Some(id)).count()
+    };
+    assert_eq!(on("talk.private_note.viewed", &talk), 1, "Mia's read of her private note, on its own");
     // Writes: only the manager who holds it writes notes; only the employee signs off.
     for (who, cookie) in [("Bo", &bo), ("Ola", &ola), ("the admin", &admin), ("Lee", &lee)] {
         let res = f.post("/api/talks/save_note", &note("notes", 1, "x"), cookie, false).await;
@@ -309,6 +333,18 @@ async fn every_talk_function_keeps_to_the_parties(b: Backend) {
         f.post("/api/talks/calendar", &format!("talk_id={talk}"), &admin, false).await.status,
         StatusCode::FORBIDDEN
     );
+    // A manager made an employee reads and writes nothing of the talks she held.
+    let mia_user = users::by_email(&f.acme, "mia@x.se").await.expect("by email").expect("mia");
+    users::set_role(&f.acme, &SystemClock, Actor::System, &mia_user, Role::Employee).await.expect("demote");
+    let mia = f.sign_in("mia@x.se").await;
+    assert_eq!(detail(&mia, &talk).await.status, StatusCode::FORBIDDEN, "a demoted manager reads the talk");
+    assert_eq!(private(&mia).await.status, StatusCode::FORBIDDEN);
+    let res = f.post("/api/talks/save_note", &note("notes", 1, "x"), &mia, false).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = f.post("/api/talks/save_preparation", &format!("talk_id={talk}&version=0"), &mia, false).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "a demoted manager prepares as the manager: {}", res.body);
+    users::set_role(&f.acme, &SystemClock, Actor::System, &mia_user, Role::Manager).await.expect("back");
+    let mia = f.sign_in("mia@x.se").await;
     // Sign-out has the browser drop any unsent draft it kept.
     let res = f.post("/api/auth/sign_out", "", &mia, true).await;
     assert_eq!(res.headers.get("clear-site-data").and_then(|v| v.to_str().ok()), Some("\"storage\""));

@@ -40,6 +40,7 @@ pub fn done_text(code: &str, t: &'static DoneTexts) -> Option<&'static str> {
         "created" => t.template_created,
         "deleted" => t.template_deleted,
         "rolled_out" => t.rolled_out,
+        "reassigned" => t.reassigned,
         _ => return None,
     })
 }

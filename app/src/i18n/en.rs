@@ -92,7 +92,7 @@ pub static PAGE_ERRORS: PageErrorWords = PageErrorWords {
     unit_name: "A unit's name must be 1 to 100 characters.",
     unit_cycle: "A unit cannot be placed under itself or one of its own units.",
     unit_too_deep: "Units can be nested at most 32 levels deep.",
-    unit_not_empty: "The unit still has units or employments.",
+    unit_not_empty: "The unit still has units, employments or talk rounds.",
     job_title: "A job title must be 1 to 100 characters.",
     end_before_start: "The end date is before the start date.",
     rate: "The employment rate must be above 0 and at most 100 %.",
@@ -356,6 +356,7 @@ pub static TEXTS: Texts = Texts {
         go_start: "Go to the start page",
     },
     done: DoneTexts {
+        reassigned: "The talk is handed to today's manager.",
         talk_saved: "Saved.",
         talk_ready: "Your preparation is marked ready.",
         talk_moved: "The talk's status has changed.",
@@ -486,5 +487,6 @@ pub static TEXTS: Texts = Texts {
         talk_template_changed: "Talk template changed",
         talk_template_deleted: "Talk template deleted",
         talk_round_created: "Talk round rolled out",
+        talk_reassigned: "Talk handed to today's manager",
     },
 };

@@ -402,6 +402,7 @@ pub struct NotFoundTexts {
 
 /// What a plain form's redirect says it did (`?done=<code>`).
 pub struct DoneTexts {
+    pub reassigned: &'static str,
     pub talk_saved: &'static str,
     pub talk_ready: &'static str,
     pub talk_moved: &'static str,
@@ -507,6 +508,7 @@ pub struct ActionTexts {
     pub talk_template_changed: &'static str,
     pub talk_template_deleted: &'static str,
     pub talk_round_created: &'static str,
+    pub talk_reassigned: &'static str,
 }
 
 /// The page catalogue for `lang` (server side).
@@ -598,6 +600,7 @@ impl ActionTexts {
             "talk_template.changed" => self.talk_template_changed,
             "talk_template.deleted" => self.talk_template_deleted,
             "talk_round.created" => self.talk_round_created,
+            "talk.reassigned" => self.talk_reassigned,
             other => other,
         }
     }

@@ -93,7 +93,7 @@ pub static PAGE_ERRORS: PageErrorWords = PageErrorWords {
     unit_name: "En enhets namn ska vara 1 till 100 tecken.",
     unit_cycle: "En enhet kan inte läggas under sig själv eller en av sina egna enheter.",
     unit_too_deep: "Enheter kan ligga högst 32 nivåer djupt.",
-    unit_not_empty: "Enheten har fortfarande enheter eller anställningar.",
+    unit_not_empty: "Enheten har fortfarande enheter, anställningar eller samtalsomgångar.",
     job_title: "En befattning ska vara 1 till 100 tecken.",
     end_before_start: "Slutdatumet ligger före startdatumet.",
     rate: "Sysselsättningsgraden ska vara över 0 och högst 100 %.",
@@ -357,6 +357,7 @@ pub static TEXTS: Texts = Texts {
         go_start: "Gå till startsidan",
     },
     done: DoneTexts {
+        reassigned: "Samtalet har flyttats till dagens chef.",
         talk_saved: "Sparat.",
         talk_ready: "Din förberedelse är markerad som klar.",
         talk_moved: "Samtalets status är ändrad.",
@@ -487,5 +488,6 @@ pub static TEXTS: Texts = Texts {
         talk_template_changed: "Samtalsmall ändrad",
         talk_template_deleted: "Samtalsmall borttagen",
         talk_round_created: "Samtalsomgång startad",
+        talk_reassigned: "Samtal flyttat till dagens chef",
     },
 };

@@ -3,6 +3,9 @@
 /// A talk's problems in words: only pages (server-rendered) show them, so the browser bundle
 /// carries none (`error::Problem::message` says the general sentence there).
 pub struct TalkProblems {
+    pub not_signed_yet: &'static str,
+    pub no_current_manager: &'static str,
+    pub too_many_addenda: &'static str,
     pub no_such_talk: &'static str,
     pub no_such_template: &'static str,
     pub no_such_round: &'static str,
@@ -26,6 +29,12 @@ pub struct TalkProblems {
 }
 
 pub struct TalkTexts {
+    pub open_private: &'static str,
+    pub back_to_talk: &'static str,
+    pub stale: &'static str,
+    pub failed: &'static str,
+    pub reassign: &'static str,
+    pub more_talks: &'static str,
     pub on_this_page: &'static str,
     pub minutes_long: fn(i64) -> String,
     pub problems: TalkProblems,
@@ -140,9 +149,18 @@ pub struct TalkTexts {
 }
 
 pub static SV: TalkTexts = TalkTexts {
+    open_private: "Öppna dina privata anteckningar",
+    back_to_talk: "Tillbaka till samtalet",
+    stale: "Osparad text från tidigare på den här enheten (någon annan sparade före dig). Kopiera det du vill behålla:",
+    failed: "Kunde inte sparas. Ladda om sidan; texten finns kvar här.",
+    reassign: "Flytta till dagens chef",
+    more_talks: "Fler samtal finns än de som visas här.",
     on_this_page: "På sidan",
     minutes_long: |m| format!("({m} min)"),
     problems: TalkProblems {
+        not_signed_yet: "Sammanfattningen finns när medarbetaren har godkänt samtalet.",
+        no_current_manager: "Medarbetaren har ingen chef i dag. Ange en chef i anställningen först.",
+        too_many_addenda: "Samtalet har redan 50 tillägg, det högsta antalet.",
         no_such_talk: "Samtalet finns inte.",
         no_such_template: "Mallen finns inte.",
         no_such_round: "Omgången finns inte.",
@@ -275,9 +293,18 @@ pub static SV: TalkTexts = TalkTexts {
 };
 
 pub static EN: TalkTexts = TalkTexts {
+    open_private: "Open your private notes",
+    back_to_talk: "Back to the talk",
+    stale: "Unsaved text from earlier on this device (someone else saved first). Copy what you want to keep:",
+    failed: "Could not be saved. Reload the page; the text stays here.",
+    reassign: "Hand to today's manager",
+    more_talks: "There are more talks than are shown here.",
     on_this_page: "On this page",
     minutes_long: |m| format!("({m} minutes)"),
     problems: TalkProblems {
+        not_signed_yet: "The summary is there once the employee has confirmed the talk.",
+        no_current_manager: "The employee has no manager today. Set one in the employment first.",
+        too_many_addenda: "The talk already has 50 addenda, the most it takes.",
         no_such_talk: "There is no such talk.",
         no_such_template: "There is no such template.",
         no_such_round: "There is no such round.",

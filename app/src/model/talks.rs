@@ -163,6 +163,9 @@ pub struct TalkRow {
     pub scheduled_at: Option<i64>,
     /// The round's last day (`YYYY-MM-DD`): a talk not completed by then is overdue.
     pub due: String,
+    /// (A round's page) the employee's manager today is not the talk's: an admin may hand it on.
+    #[serde(default)]
+    pub manager_changed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,10 +212,17 @@ pub struct TalkView {
     pub manager_prep: Option<(Preparation, i64)>,
     pub notes: Versioned,
     pub actions: Versioned,
-    /// The viewer's own private notes (managers of the talk only).
-    pub private: Option<Versioned>,
     pub comment: Option<String>,
     pub addenda: Vec<Addendum>,
+}
+
+/// A manager's own private notes on a talk, with what their page needs to say about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrivateNoteView {
+    pub round: String,
+    pub employee: String,
+    pub status: Status,
+    pub note: Versioned,
 }
 
 /// A template in the admin's list.
@@ -263,6 +273,8 @@ pub struct RoundView {
     pub ends_on: String,
     pub units: Vec<UnitProgress>,
     pub talks: Vec<TalkRow>,
+    /// More talks than listed.
+    pub more: bool,
 }
 
 /// What rolling out a round made.

@@ -38,6 +38,9 @@ CREATE TABLE talks (
     scheduled_at      BIGINT,
     duration_min      BIGINT,
     employee_ready_at BIGINT,
+    -- set when the employee is asked to confirm before marking hers ready: it stays hers, but
+    -- can no longer change (she has seen the manager's assessment by then)
+    employee_closed_at BIGINT,
     manager_ready_at  BIGINT,
     asked_at          BIGINT,
     signed_at         BIGINT,
@@ -49,6 +52,9 @@ CREATE TABLE talks (
 );
 CREATE INDEX talks_person ON talks (person_id);
 CREATE INDEX talks_manager ON talks (manager_person_id, scheduled_at);
+CREATE INDEX talks_unit ON talks (unit_id);
+CREATE INDEX talk_rounds_unit ON talk_rounds (unit_id);
+CREATE INDEX talk_rounds_template ON talk_rounds (template_id);
 
 -- A talk's texts: each side's preparation (answers and ratings, JSON), the shared notes, the
 -- agreed actions and the employee's comment at sign-off. One row per kind, versioned.
@@ -62,16 +68,19 @@ CREATE TABLE talk_texts (
     UNIQUE (talk_id, kind)
 );
 
--- A manager's private notes on a talk: opened by their author only.
+-- A manager's private notes on a talk: opened by their author only, the person and the account
+-- both (an account later linked to the author's person does not open them).
 CREATE TABLE talk_private_notes (
     id               TEXT PRIMARY KEY,
     talk_id          TEXT NOT NULL REFERENCES talks (id) ON DELETE CASCADE,
     author_person_id TEXT NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+    author_user_id   TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     body_sealed      BLOB NOT NULL,
     version          BIGINT NOT NULL,
     updated_at       BIGINT NOT NULL,
     UNIQUE (talk_id, author_person_id)
 );
+CREATE INDEX talk_private_notes_author ON talk_private_notes (author_person_id);
 
 -- Corrections after sign-off: the signed talk never changes, an addendum is added beside it.
 CREATE TABLE talk_addenda (
@@ -82,3 +91,4 @@ CREATE TABLE talk_addenda (
     created_at       BIGINT NOT NULL
 );
 CREATE INDEX talk_addenda_talk ON talk_addenda (talk_id, created_at);
+CREATE INDEX talk_addenda_author ON talk_addenda (author_person_id);

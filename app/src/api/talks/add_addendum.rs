@@ -14,7 +14,7 @@ pub async fn add_addendum(talk_id: String, text: String) -> Result<(), AppError>
         error::Problem,
     };
     let result = async {
-        let g = super::require_talk(&talk_id, super::TalkNeed::Text).await?;
+        let g = super::require_talk(&talk_id, super::TalkNeed::Party).await?;
         access::side(&g.party).ok_or(AppError::Forbidden)?;
         talk::add_addendum(&g.tenant, &SystemClock, &g.by, &g.talk, &text).await.map_err(super::talk_error)
     }

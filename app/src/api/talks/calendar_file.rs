@@ -32,7 +32,7 @@ async fn ics(talk_id: &str) -> Result<String, AppError> {
         },
         error::Problem,
     };
-    let g = super::require_talk(talk_id, super::TalkNeed::Text).await?;
+    let g = super::require_talk(talk_id, super::TalkNeed::Party).await?;
     access::side(&g.party).ok_or(AppError::Forbidden)?;
     let (Some(start_ms), Some(minutes)) = (g.talk.scheduled_at, g.talk.duration_min) else {
         return Err(AppError::Invalid(Problem::TalkTime));

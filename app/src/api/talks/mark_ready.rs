@@ -15,7 +15,7 @@ pub async fn mark_ready(talk_id: String) -> Result<(), AppError> {
         error::Problem,
     };
     let result = async {
-        let g = super::require_talk(&talk_id, super::TalkNeed::Text).await?;
+        let g = super::require_talk(&talk_id, super::TalkNeed::Party).await?;
         let side = access::side(&g.party).ok_or(AppError::Forbidden)?;
         talk::mark_ready(&g.tenant, &SystemClock, &g.by, &g.talk, side).await.map_err(super::talk_error)
     }

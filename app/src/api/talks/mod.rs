@@ -8,6 +8,8 @@ mod create_template;
 mod edit_template;
 mod mark_ready;
 mod my_talks;
+mod private_note;
+mod reassign_talk;
 mod roll_out_round;
 mod round_detail;
 mod save_note;
@@ -15,6 +17,7 @@ mod save_preparation;
 mod schedule_talk;
 mod talk_detail;
 mod talk_move;
+mod talk_summary;
 mod template_detail;
 mod templates;
 pub use add_addendum::*;
@@ -23,6 +26,8 @@ pub use create_template::*;
 pub use edit_template::*;
 pub use mark_ready::*;
 pub use my_talks::*;
+pub use private_note::*;
+pub use reassign_talk::*;
 pub use roll_out_round::*;
 pub use round_detail::*;
 pub use save_note::*;
@@ -30,6 +35,7 @@ pub use save_preparation::*;
 pub use schedule_talk::*;
 pub use talk_detail::*;
 pub use talk_move::*;
+pub use talk_summary::*;
 pub use template_detail::*;
 pub use templates::*;
 
@@ -53,6 +59,8 @@ mod server_side {
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub(crate) enum TalkNeed {
         Text,
+        /// Either party, as themselves (see [`access::side`]).
+        Party,
         Manager,
         Employee,
     }
@@ -75,12 +83,13 @@ mod server_side {
             access::party(&tenant, &user, &talk, &crate::api::people::today()).await.map_err(talk_error)?;
         let need = match need {
             TalkNeed::Text => Need::TalkText(&party),
+            TalkNeed::Party => Need::TalkParty(&party),
             TalkNeed::Manager => Need::TalkManager(&party),
             TalkNeed::Employee => Need::TalkEmployee(&party),
         };
         match (guard::require(Some(&user), need), me) {
             (Ok(_), Some(person)) => {
-                let by = By { actor: user.actor(), origin: crate::api::origin(), person };
+                let by = By { actor: user.actor(), origin: crate::api::origin(), person, user: user.id.clone() };
                 Ok(Granted { tenant, talk, party, by })
             }
             _ => {
@@ -93,6 +102,18 @@ mod server_side {
                 Err(AppError::Forbidden)
             }
         }
+    }
+
+    /// Today in the organisation's time zone (`YYYY-MM-DD`): what "current" means for a
+    /// reporting line and a roll-out.
+    pub(crate) async fn org_today(tenant: &Tenant) -> Result<String, AppError> {
+        use crate::core::organisation;
+        let zone = organisation::profile(tenant)
+            .await
+            .map_err(crate::api::internal)?
+            .map(|p| p.time_zone)
+            .unwrap_or_else(|| organisation::DEFAULT_TIME_ZONE.into());
+        Ok(crate::components::time::today_in(&zone))
     }
 
     /// Ids are 32 lower-case hexadecimal characters; anything else is no id of ours.
@@ -122,12 +143,14 @@ mod server_side {
             E::NoSuchItem => Problem::NoSuchItem,
             E::InvalidDates => Problem::RoundDates,
             E::TooLong => Problem::TextTooLong,
+            E::TooMany => Problem::TooManyAddenda,
             E::InvalidAnswer => Problem::InvalidAnswer,
             E::IllegalMove => Problem::IllegalMove,
             E::Locked => Problem::TalkLocked,
             E::Conflict { .. } => Problem::SaveConflict,
             E::InvalidTime => Problem::TalkTime,
             E::ManagerNotReady => Problem::ManagerNotReady,
+            E::NoManager => Problem::NoCurrentManager,
             E::Crypto(c) if c.is_unreadable() => return AppError::Unreadable,
             other => return crate::api::internal(other),
         };

@@ -26,7 +26,8 @@ pub async fn roll_out_round(
         let unit_id = super::checked_id(&unit_id, Problem::NoSuchUnit)?.to_string();
         let (tenant, admin) = crate::api::require(Need::Role(Role::Admin)).await?;
         let new = NewRound { title, template_id, unit_id, starts_on, ends_on };
-        rounds::roll_out(&tenant, &SystemClock, admin.actor(), crate::api::origin(), &new, &crate::api::people::today())
+        let today = super::org_today(&tenant).await?;
+        rounds::roll_out(&tenant, &SystemClock, admin.actor(), crate::api::origin(), &new, &today)
             .await
             .map_err(super::talk_error)
     }

@@ -15,5 +15,6 @@ pub async fn round_detail(round_id: String) -> Result<RoundView, AppError> {
     };
     let id = super::checked_id(&round_id, Problem::NoSuchRound)?;
     let (tenant, _) = crate::api::require(Need::Role(Role::Admin)).await?;
-    rounds::view(&tenant, id).await.map_err(super::talk_error)
+    let today = super::org_today(&tenant).await?;
+    rounds::view(&tenant, id, &today).await.map_err(super::talk_error)
 }

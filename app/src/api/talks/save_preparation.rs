@@ -33,7 +33,7 @@ pub async fn save_preparation(
         model::talks::{Answer, Preparation},
     };
     let result = async {
-        let g = super::require_talk(&talk_id, super::TalkNeed::Text).await?;
+        let g = super::require_talk(&talk_id, super::TalkNeed::Party).await?;
         let side = access::side(&g.party).ok_or(AppError::Forbidden)?;
         let mut prep = Preparation::new();
         for (q, a) in answers {
@@ -43,14 +43,10 @@ pub async fn save_preparation(
             };
             prep.insert(q, Answer { text: a.text.unwrap_or_default(), rating });
         }
-        match talk::save_preparation(&g.tenant, &SystemClock, &g.by, &g.talk, side, version, prep).await {
-            Ok(version) if ready.as_deref() == Some("yes") => {
-                talk::mark_ready(&g.tenant, &SystemClock, &g.by, &g.talk, side).await.map_err(super::talk_error)?;
-                Ok(version)
-            }
-            Ok(version) => Ok(version),
-            Err(e) => Err(super::talk_error(e)),
-        }
+        let ready = ready.as_deref() == Some("yes");
+        talk::save_preparation(&g.tenant, &SystemClock, &g.by, &g.talk, side, version, prep, ready)
+            .await
+            .map_err(super::talk_error)
     }
     .await;
     let back = super::talk_page(super::checked_id(&talk_id, Problem::NoSuchTalk).unwrap_or_default());

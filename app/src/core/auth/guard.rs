@@ -27,9 +27,10 @@ impl Reach {
 pub struct TalkParty {
     /// The talk is about the account's person.
     pub employee: bool,
-    /// The account's person holds the talk.
+    /// The account's person holds the talk, and the employee is in their reporting line today.
     pub manager: bool,
-    /// A manager account whose reporting line reaches the talk's employee (reads, never writes).
+    /// The account's person is above the talk's manager in the employee's reporting line
+    /// (reads, never writes).
     pub line: bool,
 }
 
@@ -45,9 +46,11 @@ pub enum Need<'a> {
     Person(&'a str, &'a Reach),
     /// A talk's texts: its employee, its manager, or a manager above in the reporting line.
     TalkText(&'a TalkParty),
+    /// What either party writes as themselves: a preparation, an addendum, the calendar file.
+    TalkParty(&'a TalkParty),
     /// What only the manager who holds the talk does: notes, private notes, status.
     TalkManager(&'a TalkParty),
-    /// What only the talk's employee does: their preparation, the sign-off.
+    /// What only the talk's employee does: the sign-off.
     TalkEmployee(&'a TalkParty),
 }
 
@@ -67,7 +70,12 @@ pub fn require<'u>(user: Option<&'u User>, need: Need<'_>) -> Result<&'u User, D
         Need::SelfOrAdmin(id) => user.id == id || user.role == Role::Admin,
         // An admin's reach is everyone whatever was passed: the role decides, not the caller.
         Need::Person(id, reach) => user.role == Role::Admin || reach.covers(id),
-        Need::TalkText(p) => p.employee || p.manager || (p.line && user.role >= Role::Manager),
+        // The manager side needs a manager's role as well (an admin who manages people holds
+        // their talks); reading down the line is for the manager role only, never an admin's.
+        Need::TalkText(p) => {
+            p.employee || (p.manager && user.role >= Role::Manager) || (p.line && user.role == Role::Manager)
+        }
+        Need::TalkParty(p) => p.employee || (p.manager && user.role >= Role::Manager),
         Need::TalkManager(p) => p.manager && user.role >= Role::Manager,
         Need::TalkEmployee(p) => p.employee,
     };
@@ -131,5 +139,10 @@ mod tests {
         assert!(require(Some(&user(Role::Manager)), Need::TalkManager(&line)).is_err(), "the line only reads");
         assert!(require(Some(&user(Role::Employee)), Need::TalkText(&line)).is_err(), "a demoted manager");
         assert!(require(Some(&user(Role::Employee)), Need::TalkManager(&manager)).is_err());
+        assert!(require(Some(&user(Role::Employee)), Need::TalkText(&manager)).is_err(), "demoted: reads nothing");
+        assert!(require(Some(&user(Role::Employee)), Need::TalkParty(&manager)).is_err());
+        assert!(require(Some(&admin), Need::TalkText(&line)).is_err(), "an admin does not read down a line");
+        assert!(require(Some(&admin), Need::TalkManager(&manager)).is_ok(), "an admin who holds the talk");
+        assert!(require(Some(&user(Role::Employee)), Need::TalkParty(&employee)).is_ok());
     }
 }

@@ -107,6 +107,7 @@ string_enum!(
         TalkTemplateChanged => "talk_template.changed",
         TalkTemplateDeleted => "talk_template.deleted",
         TalkRoundCreated => "talk_round.created",
+        TalkReassigned => "talk.reassigned",
     }
 );
 

@@ -194,7 +194,10 @@ pub async fn delete(
         sqlx::query_as("SELECT COUNT(*) FROM org_units WHERE parent_id = $1").bind(id).fetch_one(&mut *tx).await?;
     let (jobs,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM employments WHERE unit_id = $1").bind(id).fetch_one(&mut *tx).await?;
-    if kids + jobs > 0 {
+    // A talk round rolled out to the unit keeps it (its progress is shown by unit).
+    let (rounds,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM talk_rounds WHERE unit_id = $1").bind(id).fetch_one(&mut *tx).await?;
+    if kids + jobs + rounds > 0 {
         return Err(PeopleError::UnitNotEmpty);
     }
     let done = sqlx::query("DELETE FROM org_units WHERE id = $1").bind(id).execute(&mut *tx).await?;

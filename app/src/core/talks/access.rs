@@ -23,6 +23,9 @@ pub struct Talk {
     pub scheduled_at: Option<i64>,
     pub duration_min: Option<i64>,
     pub employee_ready_at: Option<i64>,
+    /// The employee was asked to confirm before she marked her preparation ready: it stays
+    /// hers and can no longer change.
+    pub employee_closed_at: Option<i64>,
     pub manager_ready_at: Option<i64>,
     pub asked_at: Option<i64>,
     pub signed_at: Option<i64>,
@@ -44,12 +47,13 @@ type TalkRow = (
     Option<i64>,
     Option<i64>,
     Option<i64>,
+    Option<i64>,
     i64,
 );
 
 pub(crate) const TALK_SQL: &str =
     "SELECT t.id, t.round_id, r.title, r.body, r.ends_on, t.person_id, t.manager_person_id, \
-     t.status, t.scheduled_at, t.duration_min, t.employee_ready_at, t.manager_ready_at, t.asked_at, t.signed_at, \
+     t.status, t.scheduled_at, t.duration_min, t.employee_ready_at, t.employee_closed_at, t.manager_ready_at, t.asked_at, t.signed_at, \
      t.version FROM talks t JOIN talk_rounds r ON r.id = t.round_id WHERE t.id = $1";
 
 pub(crate) fn talk_from(row: TalkRow) -> Result<Talk, TalkError> {
@@ -65,6 +69,7 @@ pub(crate) fn talk_from(row: TalkRow) -> Result<Talk, TalkError> {
         scheduled_at,
         duration_min,
         er,
+        closed,
         mr,
         asked,
         signed,
@@ -82,6 +87,7 @@ pub(crate) fn talk_from(row: TalkRow) -> Result<Talk, TalkError> {
         scheduled_at,
         duration_min,
         employee_ready_at: er,
+        employee_closed_at: closed,
         manager_ready_at: mr,
         asked_at: asked,
         signed_at: signed,
@@ -119,7 +125,8 @@ pub async fn party(
     Ok((TalkParty { employee, manager, line }, Some(me)))
 }
 
-/// The side a party writes as: the employee, or the manager who holds the talk.
+/// The side a party writes as: the employee, or the manager who holds the talk (whom the guard
+/// has let through as such).
 pub fn side(p: &TalkParty) -> Option<Side> {
     if p.employee {
         Some(Side::Employee)

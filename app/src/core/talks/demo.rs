@@ -18,7 +18,8 @@ use crate::{
 };
 
 fn by(person: &str) -> By {
-    By { actor: Actor::System, origin: Default::default(), person: person.to_string() }
+    // The demo writes no private notes, so no account is needed.
+    By { actor: Actor::System, origin: Default::default(), person: person.to_string(), user: String::new() }
 }
 
 fn answers(t: &Talk, side: Side, words: &str, rating: u8) -> Preparation {
@@ -77,9 +78,9 @@ pub async fn populate(tenant: &Tenant, clock: &dyn Clock, manager: &str) -> Resu
                     Side::Employee,
                     0,
                     answers(&t, Side::Employee, "Jag har drivit två stora kundprojekt i mål.", 3),
+                    true,
                 )
                 .await?;
-                talk::mark_ready(tenant, clock, &e, &t, Side::Employee).await?;
             }
             _ => {
                 talk::schedule(tenant, clock, &m, &t, Some((today_10 - 3 * 86_400, 60))).await?;
@@ -91,9 +92,9 @@ pub async fn populate(tenant: &Tenant, clock: &dyn Clock, manager: &str) -> Resu
                     Side::Employee,
                     0,
                     answers(&t, Side::Employee, "Ett bra år med nya kunder.", 3),
+                    true,
                 )
                 .await?;
-                talk::mark_ready(tenant, clock, &e, &t, Side::Employee).await?;
                 talk::save_preparation(
                     tenant,
                     clock,
@@ -102,9 +103,9 @@ pub async fn populate(tenant: &Tenant, clock: &dyn Clock, manager: &str) -> Resu
                     Side::Manager,
                     0,
                     answers(&t, Side::Manager, "Stark insats under året.", 3),
+                    true,
                 )
                 .await?;
-                talk::mark_ready(tenant, clock, &m, &t, Side::Manager).await?;
                 talk::save_note(tenant, clock, &m, &t, Note::Notes, 0, "Vi gick igenom året och lönekriterierna.")
                     .await?;
                 talk::save_note(tenant, clock, &m, &t, Note::Actions, 0, "Kurs i förhandlingsteknik under våren.")

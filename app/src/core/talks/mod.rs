@@ -66,6 +66,8 @@ pub enum TalkError {
     InvalidDates,
     #[error("the text is too long")]
     TooLong,
+    #[error("a talk takes at most 50 addenda")]
+    TooMany,
     #[error("an answer names a question that is not the viewer's to answer, or a rating off the scale")]
     InvalidAnswer,
     #[error("this cannot be done in the talk's present state")]
@@ -78,6 +80,8 @@ pub enum TalkError {
     InvalidTime,
     #[error("the talk's manager must mark their own preparation ready first")]
     ManagerNotReady,
+    #[error("the employee has no manager today")]
+    NoManager,
 }
 
 /// A new row id: 32 lower-case hexadecimal characters.

@@ -141,8 +141,11 @@ pub async fn list(tenant: &Tenant) -> Result<Vec<RoundRow>, TalkError> {
         .collect())
 }
 
+/// The most talks a round's page lists (the counts per unit cover them all).
+pub const MAX_LISTED: usize = 500;
+
 /// A round's progress per unit and its talks: statuses and dates only.
-pub async fn view(tenant: &Tenant, id: &str) -> Result<RoundView, TalkError> {
+pub async fn view(tenant: &Tenant, id: &str, today: &str) -> Result<RoundView, TalkError> {
     let head: Option<(String, String, String, String)> = sqlx::query_as(
         "SELECT r.title, u.name, r.starts_on, r.ends_on FROM talk_rounds r JOIN org_units u ON u.id = r.unit_id WHERE r.id = $1",
     )
@@ -150,17 +153,19 @@ pub async fn view(tenant: &Tenant, id: &str) -> Result<RoundView, TalkError> {
     .fetch_optional(tenant.db().pool())
     .await?;
     let (title, unit, starts_on, ends_on) = head.ok_or(TalkError::NoSuchRound)?;
-    let counts: Vec<(Option<String>, String, i64)> = sqlx::query_as(
-        "SELECT u.name, t.status, COUNT(*) FROM talks t LEFT JOIN org_units u ON u.id = t.unit_id \
-         WHERE t.round_id = $1 GROUP BY u.name, t.status",
+    // By unit id (two units may share a name), shown by name.
+    let counts: Vec<(Option<String>, Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT t.unit_id, u.name, t.status, COUNT(*) FROM talks t LEFT JOIN org_units u ON u.id = t.unit_id \
+         WHERE t.round_id = $1 GROUP BY t.unit_id, u.name, t.status",
     )
     .bind(id)
     .fetch_all(tenant.db().pool())
     .await?;
-    let mut units: BTreeMap<String, UnitProgress> = BTreeMap::new();
-    for (name, status, n) in counts {
+    let mut units: BTreeMap<(String, String), UnitProgress> = BTreeMap::new();
+    for (unit_id, name, status, n) in counts {
         let name = name.unwrap_or_else(|| "–".into());
-        let p = units.entry(name.clone()).or_insert_with(|| UnitProgress {
+        let key = (name.clone(), unit_id.unwrap_or_default());
+        let p = units.entry(key).or_insert_with(|| UnitProgress {
             unit: name,
             not_started: 0,
             started: 0,
@@ -175,11 +180,29 @@ pub async fn view(tenant: &Tenant, id: &str) -> Result<RoundView, TalkError> {
             Some(Status::Completed) => p.completed += n,
         }
     }
-    let rows: Vec<talk::Row> =
-        sqlx::query_as(&format!("{} WHERE t.round_id = $1 ORDER BY e.name_key, t.id", talk::LIST_SQL))
-            .bind(id)
-            .fetch_all(tenant.db().pool())
-            .await?;
+    let rows: Vec<talk::Row> = sqlx::query_as(&format!(
+        "{} WHERE t.round_id = $1 ORDER BY e.name_key, t.id LIMIT {}",
+        talk::LIST_SQL,
+        MAX_LISTED + 1
+    ))
+    .bind(id)
+    .fetch_all(tenant.db().pool())
+    .await?;
+    let mut talks = talk::rows(rows);
+    // Which talks' employees have another manager today (for the admin to hand them on).
+    let changed: Vec<(String,)> = sqlx::query_as(
+        "SELECT t.id FROM talks t WHERE t.round_id = $1 AND t.status <> 'completed' AND \
+         COALESCE(t.manager_person_id, '') <> COALESCE((SELECT e.manager_person_id FROM employments e \
+           WHERE e.person_id = t.person_id AND e.start_date <= $2 AND (e.end_date IS NULL OR e.end_date >= $2) \
+           ORDER BY e.start_date DESC, e.id LIMIT 1), '')",
+    )
+    .bind(id)
+    .bind(today)
+    .fetch_all(tenant.db().pool())
+    .await?;
+    for row in &mut talks {
+        row.manager_changed = changed.iter().any(|(c,)| c == &row.id);
+    }
     Ok(RoundView {
         id: id.to_string(),
         title,
@@ -187,6 +210,46 @@ pub async fn view(tenant: &Tenant, id: &str) -> Result<RoundView, TalkError> {
         starts_on,
         ends_on,
         units: units.into_values().collect(),
-        talks: talk::rows(rows),
+        more: talks.len() > MAX_LISTED,
+        talks: talks.into_iter().take(MAX_LISTED).collect(),
     })
+}
+
+/// Hands a talk not yet signed off to the employee's manager of today. Logged; no text read.
+pub async fn reassign(
+    tenant: &Tenant,
+    clock: &dyn Clock,
+    actor: Actor,
+    origin: Origin,
+    talk_id: &str,
+    today: &str,
+) -> Result<(), TalkError> {
+    let mut tx = tenant.db().pool().begin().await?;
+    let event = Event::new(actor, Action::TalkReassigned, Outcome::Success)
+        .target(TargetType::Talk, log_id(talk_id)?)
+        .origin(origin);
+    logbook::append(&mut tx, tenant, clock, &event).await?;
+    let t = super::access::load_in(&mut tx, talk_id).await?;
+    if t.status == Status::Completed {
+        return Err(TalkError::Locked);
+    }
+    let manager: Option<(Option<String>,)> = sqlx::query_as(
+        "SELECT manager_person_id FROM employments WHERE person_id = $1 AND start_date <= $2 \
+         AND (end_date IS NULL OR end_date >= $2) ORDER BY start_date DESC, id LIMIT 1",
+    )
+    .bind(&t.person_id)
+    .bind(today)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((Some(manager),)) = manager else {
+        return Err(TalkError::NoManager);
+    };
+    sqlx::query("UPDATE talks SET manager_person_id = $1, manager_ready_at = NULL, updated_at = $2 WHERE id = $3")
+        .bind(&manager)
+        .bind(clock.now_ms())
+        .bind(&t.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }

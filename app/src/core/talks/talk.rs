@@ -27,8 +27,8 @@ fn text_id(talk: &str, kind: &str) -> String {
     format!("{talk}-{kind}")
 }
 
-fn private_id(talk: &str, author: &str) -> String {
-    format!("{talk}-private-{author}")
+fn private_id(talk: &str, user: &str) -> String {
+    format!("{talk}-private-{user}")
 }
 
 fn prep_kind(side: Side) -> &'static str {
@@ -42,8 +42,9 @@ fn prep_kind(side: Side) -> &'static str {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shown {
     Hidden,
-    /// The answers in words, without the ratings (the self-assessment stays hidden until both
-    /// sides are done, so neither anchors the other).
+    /// The answers in words to the questions without a rating scale: a salary criterion's
+    /// answer is the self-assessment, hidden (words and rating) until both sides are done, so
+    /// neither anchors the other.
     WordsOnly,
     Full,
 }
@@ -78,7 +79,12 @@ pub fn shown(t: &Talk, viewer: Viewer) -> (Shown, Shown) {
     let both = t.employee_ready_at.is_some() && t.manager_ready_at.is_some();
     match viewer {
         Viewer::Employee => {
-            let manager = if both || t.status >= Status::Waiting { Shown::Full } else { Shown::Hidden };
+            // Asked to confirm, she sees it all: her own preparation is ready or closed by then.
+            let manager = if both || t.employee_closed_at.is_some() || t.status >= Status::Waiting {
+                Shown::Full
+            } else {
+                Shown::Hidden
+            };
             (Shown::Full, manager)
         }
         Viewer::Manager | Viewer::Line => {
@@ -94,13 +100,13 @@ pub fn shown(t: &Talk, viewer: Viewer) -> (Shown, Shown) {
     }
 }
 
-fn cut(prep: Preparation, shown: Shown) -> Option<Preparation> {
+fn cut(prep: Preparation, shown: Shown, body: &crate::model::talks::TemplateBody) -> Option<Preparation> {
     match shown {
         Shown::Hidden => None,
         Shown::Full => Some(prep),
         Shown::WordsOnly => Some(
             prep.into_iter()
-                .filter(|(_, a)| !a.text.is_empty())
+                .filter(|(q, a)| !a.text.is_empty() && body.question(q).is_some_and(|q| q.scale.is_none()))
                 .map(|(q, a)| (q, Answer { text: a.text, rating: None }))
                 .collect(),
         ),
@@ -133,11 +139,12 @@ pub struct By {
     pub origin: Origin,
     /// The person the account is linked to.
     pub person: String,
+    /// The account: a private note is its author's, person and account both.
+    pub user: String,
 }
 
-/// The talk as `viewer` may see it. `talk.viewed` (and, when the manager's own private note is
-/// in it, `talk.private_note.viewed`) is written before any text is opened; a write that
-/// fails returns nothing.
+/// The talk as `viewer` may see it, without the private notes ([`private_note`]). `talk.viewed`
+/// is written before any text is opened; if that write fails nothing is returned.
 pub async fn view(
     tenant: &Tenant,
     clock: &dyn Clock,
@@ -150,17 +157,6 @@ pub async fn view(
             .bind(&talk.id)
             .fetch_all(tenant.db().pool())
             .await?;
-    let private: Option<(String, Vec<u8>, i64)> = if viewer == Viewer::Manager {
-        sqlx::query_as(
-            "SELECT id, body_sealed, version FROM talk_private_notes WHERE talk_id = $1 AND author_person_id = $2",
-        )
-        .bind(&talk.id)
-        .bind(&by.person)
-        .fetch_optional(tenant.db().pool())
-        .await?
-    } else {
-        None
-    };
     let addenda: Vec<AddendumRow> = sqlx::query_as(
         "SELECT a.id, p.given_name, p.family_name, a.body_sealed, a.created_at FROM talk_addenda a \
          LEFT JOIN persons p ON p.id = a.author_person_id WHERE a.talk_id = $1 ORDER BY a.created_at, a.id",
@@ -170,9 +166,6 @@ pub async fn view(
     .await?;
     let mut tx = tenant.db().pool().begin().await?;
     event(&mut tx, tenant, clock, &by.actor, &by.origin, Action::TalkViewed, &talk.id).await?;
-    if private.is_some() {
-        event(&mut tx, tenant, clock, &by.actor, &by.origin, Action::TalkPrivateNoteViewed, &talk.id).await?;
-    }
     tx.commit().await?;
 
     let mut texts: HashMap<String, (Vec<u8>, i64, String)> = HashMap::new();
@@ -201,7 +194,7 @@ pub async fn view(
             }
             let v = fut.await?;
             let prep: Preparation = if v.text.is_empty() { Preparation::new() } else { parse_prep(&v.text)? };
-            Ok(cut(prep, shown).map(|p| (p, v.version)))
+            Ok(cut(prep, shown, &talk.body).map(|p| (p, v.version)))
         }
     };
     let employee_prep = prep(Side::Employee, emp_shown).await?;
@@ -211,13 +204,6 @@ pub async fn view(
     let comment = match texts.contains_key("comment") {
         true => Some(open("comment").await?.text),
         false => None,
-    };
-    let private = match (viewer, private) {
-        (Viewer::Manager, Some((id, body, version))) => {
-            Some(Versioned { text: crypto::open(tenant, PRIVATE.at(&id), &Sealed::from_stored(body)).await?, version })
-        }
-        (Viewer::Manager, None) => Some(Versioned::default()),
-        _ => None,
     };
     let mut shown_addenda = Vec::with_capacity(addenda.len());
     for (id, given, family, body, at) in addenda {
@@ -256,10 +242,32 @@ pub async fn view(
         manager_prep,
         notes,
         actions,
-        private,
         comment,
         addenda: shown_addenda,
     })
+}
+
+/// The manager's own private note on `talk` (empty if none yet): opened only for the person and
+/// account that wrote it, after `talk.private_note.viewed` is written.
+pub async fn private_note(tenant: &Tenant, clock: &dyn Clock, by: &By, talk: &Talk) -> Result<Versioned, TalkError> {
+    let row: Option<(String, Vec<u8>, i64)> = sqlx::query_as(
+        "SELECT id, body_sealed, version FROM talk_private_notes \
+         WHERE talk_id = $1 AND author_person_id = $2 AND author_user_id = $3",
+    )
+    .bind(&talk.id)
+    .bind(&by.person)
+    .bind(&by.user)
+    .fetch_optional(tenant.db().pool())
+    .await?;
+    let mut tx = tenant.db().pool().begin().await?;
+    event(&mut tx, tenant, clock, &by.actor, &by.origin, Action::TalkPrivateNoteViewed, &talk.id).await?;
+    tx.commit().await?;
+    match row {
+        Some((id, body, version)) => {
+            Ok(Versioned { text: crypto::open(tenant, PRIVATE.at(&id), &Sealed::from_stored(body)).await?, version })
+        }
+        None => Ok(Versioned::default()),
+    }
 }
 
 /// The employee's and the manager's names.
@@ -310,7 +318,7 @@ async fn put_versioned(
     base: i64,
     sealed: &[u8],
     now: i64,
-    insert: (&str, &str),
+    insert: (&str, &str, &str),
 ) -> Result<i64, TalkError> {
     let current: Option<(i64,)> = sqlx::query_as(&format!("SELECT version FROM {table} WHERE id = $1"))
         .bind(id)
@@ -321,12 +329,20 @@ async fn put_versioned(
         return Err(TalkError::Conflict { current });
     }
     if current == 0 {
-        let (talk_id, other) = insert;
+        // `other`: the text's kind, or the private note's author person; `user` its account.
+        let (talk_id, other, user) = insert;
         let sql = match table {
-            "talk_texts" => "INSERT INTO talk_texts (id, talk_id, kind, body_sealed, version, updated_at) VALUES ($1, $2, $3, $4, 1, $5)",
-            _ => "INSERT INTO talk_private_notes (id, talk_id, author_person_id, body_sealed, version, updated_at) VALUES ($1, $2, $3, $4, 1, $5)",
+            "talk_texts" => {
+                "INSERT INTO talk_texts (id, talk_id, kind, body_sealed, version, updated_at) VALUES ($1, $2, $3, $4, 1, $5)"
+            }
+            _ => {
+                "INSERT INTO talk_private_notes (id, talk_id, author_person_id, body_sealed, version, updated_at, \
+                 author_user_id) VALUES ($1, $2, $3, $4, 1, $5, $6)"
+            }
         };
-        sqlx::query(sql).bind(id).bind(talk_id).bind(other).bind(sealed).bind(now).execute(&mut **tx).await?;
+        let query = sqlx::query(sql).bind(id).bind(talk_id).bind(other).bind(sealed).bind(now);
+        let query = if table == "talk_texts" { query } else { query.bind(user) };
+        query.execute(&mut **tx).await?;
     } else {
         sqlx::query(&format!(
             "UPDATE {table} SET body_sealed = $1, version = version + 1, updated_at = $2 WHERE id = $3"
@@ -359,8 +375,35 @@ fn ready_at(t: &Talk, side: Side) -> Option<i64> {
     }
 }
 
-/// Saves `side`'s preparation over version `base`. Refused once that side has marked it ready,
-/// and once the employee has been asked to confirm.
+/// Whether `side`'s preparation holds still: marked ready, or (the employee's) closed when she
+/// was asked to confirm before marking it ready.
+fn frozen(t: &Talk, side: Side) -> bool {
+    ready_at(t, side).is_some() || (side == Side::Employee && t.employee_closed_at.is_some())
+}
+
+/// Marks `side` ready inside `tx`.
+async fn set_ready(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    t: &Talk,
+    side: Side,
+    now: i64,
+) -> Result<(), TalkError> {
+    let column = match side {
+        Side::Employee => "employee_ready_at",
+        Side::Manager => "manager_ready_at",
+    };
+    sqlx::query(&format!("UPDATE talks SET {column} = $1, updated_at = $1 WHERE id = $2"))
+        .bind(now)
+        .bind(&t.id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Saves `side`'s preparation over version `base`, and with `ready` marks it ready in the same
+/// transaction (so what is marked ready is what was saved). Refused once that side's
+/// preparation holds still ([`frozen`]), and once the employee has been asked to confirm.
+#[allow(clippy::too_many_arguments)]
 pub async fn save_preparation(
     tenant: &Tenant,
     clock: &dyn Clock,
@@ -369,6 +412,7 @@ pub async fn save_preparation(
     side: Side,
     base: i64,
     prep: Preparation,
+    ready: bool,
 ) -> Result<i64, TalkError> {
     let prep = check_preparation(talk, side, prep)?;
     let json = serde_json::to_string(&prep).map_err(|e| TalkError::Db(sqlx::Error::Encode(Box::new(e))))?;
@@ -376,14 +420,20 @@ pub async fn save_preparation(
     let sealed = crypto::seal(tenant, clock, TEXT.at(&id), &json).await?;
     let mut tx = tenant.db().pool().begin().await?;
     event(&mut tx, tenant, clock, &by.actor, &by.origin, Action::TalkTextSaved, &talk.id).await?;
+    if ready {
+        event(&mut tx, tenant, clock, &by.actor, &by.origin, Action::TalkPreparationReady, &talk.id).await?;
+    }
     let t = load_in(&mut tx, &talk.id).await?;
     moves::may_write(t.status, Write::Preparation)?;
-    if ready_at(&t, side).is_some() {
+    if frozen(&t, side) {
         return Err(TalkError::IllegalMove);
     }
     let now = clock.now_ms();
     let version =
-        put_versioned(&mut tx, "talk_texts", &id, base, sealed.as_bytes(), now, (&t.id, prep_kind(side))).await?;
+        put_versioned(&mut tx, "talk_texts", &id, base, sealed.as_bytes(), now, (&t.id, prep_kind(side), "")).await?;
+    if ready {
+        set_ready(&mut tx, &t, side, now).await?;
+    }
     start_if_new(&mut tx, &t, now).await?;
     tx.commit().await?;
     Ok(version)
@@ -396,19 +446,11 @@ pub async fn mark_ready(tenant: &Tenant, clock: &dyn Clock, by: &By, talk: &Talk
     event(&mut tx, tenant, clock, &by.actor, &by.origin, Action::TalkPreparationReady, &talk.id).await?;
     let t = load_in(&mut tx, &talk.id).await?;
     moves::may_write(t.status, Write::Preparation)?;
-    if ready_at(&t, side).is_some() {
+    if frozen(&t, side) {
         return Err(TalkError::IllegalMove);
     }
     let now = clock.now_ms();
-    let column = match side {
-        Side::Employee => "employee_ready_at",
-        Side::Manager => "manager_ready_at",
-    };
-    sqlx::query(&format!("UPDATE talks SET {column} = $1, updated_at = $1 WHERE id = $2"))
-        .bind(now)
-        .bind(&t.id)
-        .execute(&mut *tx)
-        .await?;
+    set_ready(&mut tx, &t, side, now).await?;
     start_if_new(&mut tx, &t, now).await?;
     tx.commit().await?;
     Ok(())
@@ -428,7 +470,7 @@ pub async fn save_note(
     let text = clean_text(text, MAX_NOTE_CHARS)?;
     let (field, table, id, write, other) = match note {
         Note::Private => {
-            (PRIVATE, "talk_private_notes", private_id(&talk.id, &by.person), Write::Private, by.person.as_str())
+            (PRIVATE, "talk_private_notes", private_id(&talk.id, &by.user), Write::Private, by.person.as_str())
         }
         Note::Notes => (TEXT, "talk_texts", text_id(&talk.id, "notes"), Write::Notes, "notes"),
         Note::Actions => (TEXT, "talk_texts", text_id(&talk.id, "actions"), Write::Notes, "actions"),
@@ -439,7 +481,7 @@ pub async fn save_note(
     let t = load_in(&mut tx, &talk.id).await?;
     moves::may_write(t.status, write)?;
     let now = clock.now_ms();
-    let version = put_versioned(&mut tx, table, &id, base, sealed.as_bytes(), now, (&t.id, other)).await?;
+    let version = put_versioned(&mut tx, table, &id, base, sealed.as_bytes(), now, (&t.id, other, &by.user)).await?;
     if note != Note::Private {
         start_if_new(&mut tx, &t, now).await?;
     }
@@ -490,6 +532,19 @@ pub async fn make_move(
         Move::SignOff => (t.asked_at, Some(now)),
         _ => (None, None),
     };
+    if m == Move::AskForOk && t.employee_ready_at.is_none() && t.employee_closed_at.is_none() {
+        // She now sees the manager's assessment: hers stays hers, but no longer changes.
+        sqlx::query("UPDATE talks SET employee_closed_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(&t.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if m == Move::SignOff && sealed.is_none() {
+        // The comment that stays with the signed talk is the one given at sign-off (or none),
+        // not an earlier send-back's the manager has acted on.
+        sqlx::query("DELETE FROM talk_texts WHERE id = $1").bind(&comment_id).execute(&mut *tx).await?;
+    }
     sqlx::query(
         "UPDATE talks SET status = $1, asked_at = $2, signed_at = $3, version = version + 1, updated_at = $4 WHERE id = $5",
     )
@@ -546,6 +601,9 @@ pub async fn schedule(
     Ok(())
 }
 
+/// The most addenda one talk takes: corrections, not a second conversation.
+pub const MAX_ADDENDA: i64 = 50;
+
 /// Adds a correction to a signed-off talk, with its author and time; the talk stays as signed.
 pub async fn add_addendum(
     tenant: &Tenant,
@@ -564,6 +622,11 @@ pub async fn add_addendum(
     event(&mut tx, tenant, clock, &by.actor, &by.origin, Action::TalkAddendumAdded, &talk.id).await?;
     let t = load_in(&mut tx, &talk.id).await?;
     moves::may_write(t.status, Write::Addendum)?;
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM talk_addenda WHERE talk_id = $1").bind(&t.id).fetch_one(&mut *tx).await?;
+    if n >= MAX_ADDENDA {
+        return Err(TalkError::TooMany);
+    }
     sqlx::query(
         "INSERT INTO talk_addenda (id, talk_id, author_person_id, body_sealed, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -595,6 +658,7 @@ pub(crate) fn rows(rows: Vec<Row>) -> Vec<TalkRow> {
             status: Status::parse(&status).unwrap_or(Status::NotStarted),
             scheduled_at: at.map(|ms| ms / 1000),
             due,
+            manager_changed: false,
         })
         .collect()
 }
@@ -651,6 +715,7 @@ mod tests {
             scheduled_at: None,
             duration_min: None,
             employee_ready_at: None,
+            employee_closed_at: None,
             manager_ready_at: None,
             asked_at: None,
             signed_at: None,
@@ -682,9 +747,15 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let words = cut(prep, Shown::WordsOnly).expect("shown");
-        assert_eq!(words.len(), 1);
-        assert_eq!(words.get("b").and_then(|a| a.rating), None);
+        let mut prep = prep;
+        prep.insert("e".into(), Answer { text: "mina ord".into(), rating: None });
+        let words = cut(prep, Shown::WordsOnly, &t.body).expect("shown");
+        assert_eq!(words.len(), 1, "a rated question's answer is the self-assessment: hidden, words too");
+        assert_eq!(words.get("e").map(|a| a.text.as_str()), Some("mina ord"));
+        let mut t = talk();
+        t.manager_ready_at = Some(2);
+        t.employee_closed_at = Some(3);
+        assert_eq!(shown(&t, Viewer::Employee), (Shown::Full, Shown::Full), "closed: nothing of hers can follow his");
     }
 
     #[test]

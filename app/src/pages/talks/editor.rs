@@ -21,6 +21,8 @@ pub struct EditorWords {
     pub unsaved: String,
     pub offline: String,
     pub conflict: String,
+    pub failed: String,
+    pub stale: String,
     pub save: String,
 }
 
@@ -41,11 +43,18 @@ pub fn NoteEditor(
     let (island_talk, island_kind) = (talk_id.clone(), kind.clone());
     // One string, one line per state, in `State`'s order: the island reads it without a
     // deserializer of its own.
-    let words = [&words.saved, &words.saving, &words.unsaved, &words.offline, &words.conflict]
+    let stale = words.stale.clone();
+    let stale_id = format!("{field}-stale");
+    // One string prop, one line each: the talk, the kind, the version, then a word per state in
+    // `State`'s order. The island reads it without a deserializer of its own.
+    let spec = [&island_talk, &island_kind, &version.to_string()]
+        .into_iter()
+        .chain([&words.saved, &words.saving, &words.unsaved, &words.offline, &words.conflict, &words.failed])
         .map(|w| w.replace('\n', " "))
+        .collect::<Vec<_>>()
         .join("\n");
     view! {
-        <Autosave talk_id=island_talk kind=island_kind version words>
+        <Autosave spec>
             <input type="hidden" name="talk_id" value=talk_id />
             <input type="hidden" name="kind" value=kind />
             <input type="hidden" name="version" id=version_id value=version.to_string() />
@@ -53,6 +62,9 @@ pub fn NoteEditor(
             <p class="hint">{hint}</p>
             <textarea id=field name="text" rows="8">{text}</textarea>
             <button type="submit" class="button secondary">{save}</button>
+            // A draft this device kept that someone else's save overtook: shown (its label from
+            // `data-label`, by the style sheet), never sent.
+            <p class="prose stale" id=stale_id data-label=stale hidden></p>
         </Autosave>
     }
 }
@@ -65,13 +77,19 @@ enum State {
     Unsaved,
     Offline,
     Conflict,
+    /// Refused for good (signed off meanwhile, too long, signed out): not retried.
+    Failed,
 }
 
 /// The form itself, so its submit (and every key in its text box) reaches the handlers; the
 /// fields inside are the server's HTML. No signals: the state line is written straight into the
 /// page, which keeps the island small.
 #[island]
-fn Autosave(talk_id: String, kind: String, version: i64, words: String, children: Children) -> impl IntoView {
+fn Autosave(spec: String, children: Children) -> impl IntoView {
+    let mut lines = spec.splitn(4, '\n');
+    let (talk_id, kind) = (lines.next().unwrap_or_default().to_string(), lines.next().unwrap_or_default().to_string());
+    let version: i64 = lines.next().and_then(|v| v.parse().ok()).unwrap_or_default();
+    let words = lines.next().unwrap_or_default().to_string();
     let field = format!("note-{kind}");
     let status = format!("{field}-state");
     #[cfg(feature = "hydrate")]
@@ -163,23 +181,63 @@ mod autosave {
                 let _ = s.set_item(&self.key(), &format!("{}\n{}", self.version.get(), self.text()));
             }
         }
-        fn forget(&self) {
+        /// Forgets the kept draft once the server has `saved`, unless another tab has kept
+        /// a different text since.
+        fn forget(&self, saved: &str) {
             if let Some(s) = storage() {
-                let _ = s.remove_item(&self.key());
+                let kept = s.get_item(&self.key()).ok().flatten();
+                if kept.as_deref().and_then(|k| k.split_once('\n')).is_none_or(|(_, text)| text == saved) {
+                    let _ = s.remove_item(&self.key());
+                }
             }
         }
-        /// A draft this browser kept from an earlier visit, if it was typed over this version.
-        fn kept(&self) -> Option<String> {
-            let kept = storage()?.get_item(&self.key()).ok().flatten()?;
-            let (v, text) = kept.split_once('\n')?;
-            (v == self.version.get().to_string()).then(|| text.to_string())
+        /// Puts a draft kept from an earlier visit back: into the box (and sends it) when it
+        /// was typed over the version the server still has; otherwise beside the box, to copy
+        /// from, kept apart so typing here does not overwrite it.
+        fn restore(self: &Rc<Self>) {
+            let Some(s) = storage() else { return };
+            let old = format!("{}:old", self.key());
+            if let Some((v, text)) = s
+                .get_item(&self.key())
+                .ok()
+                .flatten()
+                .and_then(|k| k.split_once('\n').map(|(v, t)| (v.to_string(), t.to_string())))
+            {
+                match self.area() {
+                    Some(a) if v == self.version.get().to_string() => {
+                        if a.value() != text {
+                            a.set_value(&text);
+                            send(self.clone());
+                        }
+                    }
+                    _ => {
+                        let _ = s.set_item(&old, &text);
+                        let _ = s.remove_item(&self.key());
+                    }
+                }
+            }
+            if let (Some(text), Some(p)) =
+                (s.get_item(&old).ok().flatten(), element::<web_sys::Element>(&format!("{}-stale", self.field)))
+            {
+                p.set_text_content(Some(&text));
+                let _ = p.remove_attribute("hidden");
+            }
         }
     }
 
-    /// Sends the text now, unless a save is on its way: when that one is back, a text that
-    /// changed meanwhile is sent after it.
+    /// A second after the last change, the text is sent.
+    fn later(e: &Rc<Editor>) {
+        if let Some(h) = e.timer.take() {
+            h.clear();
+        }
+        let again = e.clone();
+        e.timer.set(set_timeout_with_handle(move || send(again), DEBOUNCE).ok());
+    }
+
+    /// Sends the text now, unless a save is on its way (its answer sends what changed meanwhile)
+    /// or the editor has stopped (a conflict or a refusal: nothing is sent over it).
     fn send(e: Rc<Editor>) {
-        if e.state.get() == State::Conflict || e.busy.get() {
+        if matches!(e.state.get(), State::Conflict | State::Failed) || e.busy.get() {
             return;
         }
         e.busy.set(true);
@@ -192,16 +250,17 @@ mod autosave {
                 Ok(version) => {
                     e.version.set(version);
                     if e.text() == text {
-                        e.forget();
+                        e.forget(&text);
                         e.set(State::Saved);
                     } else {
                         e.keep();
-                        send(e);
+                        e.set(State::Unsaved);
+                        later(&e);
                     }
                 }
                 Err(AppError::Invalid(Problem::SaveConflict)) => e.set(State::Conflict),
-                Err(err) => {
-                    e.set(if err == AppError::Unreachable { State::Offline } else { State::Unsaved });
+                Err(AppError::Unreachable | AppError::Internal | AppError::Busy { .. }) => {
+                    e.set(State::Offline);
                     if !e.retry.replace(true) {
                         set_timeout(
                             move || {
@@ -212,36 +271,25 @@ mod autosave {
                         );
                     }
                 }
+                Err(_) => e.set(State::Failed),
             }
         });
     }
 
-    /// The input and submit handlers. A draft kept from before goes back into the box and is
-    /// sent; an unsent text is tried again every few seconds until the server has it.
+    /// The input and submit handlers, after putting back what an earlier visit left unsent.
     pub(super) fn wire(
         e: Rc<Editor>,
     ) -> (impl Fn(leptos::ev::Event) + Clone, impl Fn(leptos::ev::SubmitEvent) + Clone) {
         e.set(State::Saved);
-        if let (Some(text), Some(area)) = (e.kept(), e.area()) {
-            if area.value() != text {
-                area.set_value(&text);
-                send(e.clone());
-            } else {
-                e.forget();
-            }
-        }
+        e.restore();
         let on_input = {
             let e = e.clone();
             move |_: leptos::ev::Event| {
-                if e.state.get() != State::Conflict {
+                if !matches!(e.state.get(), State::Conflict | State::Failed) {
                     e.set(State::Unsaved);
                 }
                 e.keep();
-                if let Some(h) = e.timer.take() {
-                    h.clear();
-                }
-                let later = e.clone();
-                e.timer.set(set_timeout_with_handle(move || send(later), DEBOUNCE).ok());
+                later(&e);
             }
         };
         let on_submit = move |ev: leptos::ev::SubmitEvent| {

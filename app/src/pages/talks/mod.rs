@@ -11,7 +11,7 @@ mod templates;
 pub use mine::MyTalksPage;
 pub use rounds::{RoundPage, RoundsPage};
 pub use summary::TalkSummaryPage;
-pub use talk::TalkPage;
+pub use talk::{PrivateNotesPage, TalkPage};
 pub use templates::{TemplatePage, TemplatesPage};
 
 use crate::{i18n::TalkTexts, model::talks::Status};

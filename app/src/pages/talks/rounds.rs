@@ -6,7 +6,7 @@ use super::status_word;
 use crate::{
     api::{
         people::org_units,
-        talks::{list_rounds, list_templates, round_detail, RollOutRound},
+        talks::{list_rounds, list_templates, round_detail, ReassignTalk, RollOutRound},
     },
     components::{auth::use_frame, auth::Gate, notice::Notice, time::in_zone},
     i18n::{use_lang, use_texts, TalkTexts},
@@ -158,9 +158,17 @@ fn Round(round: RoundView, t: &'static TalkTexts) -> impl IntoView {
                         <span class="row-meta">{t.manager} ": " {r.manager.clone().unwrap_or_else(|| "–".into())}</span>
                         <span class="row-meta"><span class="badge">{status_word(t, r.status)}</span> " · "
                             {r.scheduled_at.map(|s| in_zone(s, &zone)[..16].to_string()).unwrap_or_else(|| t.not_booked.to_string())}</span>
+                        {r.manager_changed.then(|| view! {
+                            <form class="row-actions" method="post" action=ReassignTalk::url()>
+                                <input type="hidden" name="talk_id" value=r.id.clone() />
+                                <input type="hidden" name="round_id" value=round.id.clone() />
+                                <button type="submit" class="button secondary">{t.reassign}</button>
+                            </form>
+                        })}
                     </li>
                 }).collect_view()}
             </ul>
+            {round.more.then(|| view! { <p class="hint">{t.more_talks}</p> })}
         </section>
     }
 }

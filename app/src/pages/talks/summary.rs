@@ -3,10 +3,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::talks::talk_detail,
+    api::talks::talk_summary,
     components::time::in_zone,
     i18n::{use_lang, use_texts, TalkTexts},
-    model::talks::{Answer, Status, TalkView},
+    model::talks::{Answer, TalkView},
 };
 
 /// A completed talk's summary for printing (A4, the print style sheet drops the frame): the
@@ -23,13 +23,8 @@ pub fn TalkSummaryPage() -> impl IntoView {
                 {
                     let id = id.get_value();
                     Suspend::new(async move {
-                        match talk_detail(id).await {
-                            Ok(talk) if talk.status == Status::Completed => view! { <Summary talk t /> }.into_any(),
-                            Ok(talk) => view! {
-                                <h1>{t.summary}</h1>
-                                <p class="hint" id="not-completed">{t.summary_after_sign_off}</p>
-                                <p><a href=format!("/talks/{}", talk.id)>{t.back}</a></p>
-                            }.into_any(),
+                        match talk_summary(id).await {
+                            Ok(talk) => view! { <Summary talk t /> }.into_any(),
                             Err(e) => view! { <h1>{t.summary}</h1><p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                         }
                     })

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{editor::NoteEditor, status_word};
 use crate::{
-    api::talks::{talk_detail, AddAddendum, CalendarFile, SavePreparation, ScheduleTalk, TalkMove},
+    api::talks::{private_note, talk_detail, AddAddendum, CalendarFile, SavePreparation, ScheduleTalk, TalkMove},
     components::{
         notice::Notice,
         time::{in_zone, local_input},
@@ -216,7 +216,7 @@ fn QuestionBlock(
     let own = answers_mine.then(|| {
         if editable {
             let ratings = (!scale.is_empty()).then(|| view! {
-                <fieldset class="scale">
+                <fieldset class="scale" aria-describedby=format!("qh-{}", q.id)>
                     <legend>{t.rating}</legend>
                     {scale.iter().enumerate().map(|(i, label)| {
                         let v = (i + 1) as u8;
@@ -233,7 +233,7 @@ fn QuestionBlock(
             });
             view! {
                 <label for=field_id.clone()>{t.your_answer}</label>
-                <textarea id=field_id.clone() name=name("text") rows="4">{mine.text.clone()}</textarea>
+                <textarea id=field_id.clone() name=name("text") rows="4" aria-describedby=format!("qh-{}", q.id)>{mine.text.clone()}</textarea>
                 {ratings}
             }
             .into_any()
@@ -246,7 +246,7 @@ fn QuestionBlock(
     let line = line.map(|a| view! { <AnswerShown label=t.manager_answer a scale=scale.clone() /> });
     view! {
         <div class="question" id=format!("q-{}", q.id)>
-            <h3>{q.text.clone()}</h3>
+            <h3 id=format!("qh-{}", q.id)>{q.text.clone()}</h3>
             {(!q.help.is_empty()).then(|| view! { <p class="hint">{q.help.clone()}</p> })}
             <div class="answers">{own}{theirs}{line}</div>
         </div>
@@ -269,7 +269,8 @@ fn AnswerShown(label: &'static str, a: Answer, scale: Vec<String>) -> impl IntoV
 }
 
 /// The shared notes and agreed actions (the manager writes them until the employee is asked to
-/// confirm) and the manager's private notes (only they ever see them).
+/// confirm), and for the manager a way to their private notes (a page of its own, so they are
+/// never on the screen the employee may be looking at, and each read is logged).
 #[component]
 fn Notes(talk: TalkView, t: &'static TalkTexts) -> impl IntoView {
     let manager = talk.side == Some(Side::Manager);
@@ -299,12 +300,59 @@ fn Notes(talk: TalkView, t: &'static TalkTexts) -> impl IntoView {
             {editor(Note::Notes, t.notes, t.notes_hint, talk.notes.clone(), writable)}
             {editor(Note::Actions, t.actions, t.actions_hint, talk.actions.clone(), writable)}
         </section>
-        {talk.private.clone().map(|p| view! {
+        {manager.then(|| view! {
             <section class="card private" aria-labelledby="private-title">
                 <h2 id="private-title">{t.private}</h2>
-                {editor(Note::Private, t.private, t.private_hint, p, talk.status != Status::Completed)}
+                <p class="hint">{t.private_hint}</p>
+                <p><a class="row-link" href=format!("/talks/{}/private", talk.id) id="private-link">{t.open_private}</a></p>
             </section>
         })}
+    }
+}
+
+/// The manager's own private notes on a talk, on a page of their own.
+#[component]
+pub fn PrivateNotesPage() -> impl IntoView {
+    let lang = use_lang();
+    let t = use_texts().talks;
+    let id = StoredValue::new(use_params_map().get_untracked().get("id").unwrap_or_default());
+    view! {
+        <Title text=t.private />
+        <crate::components::auth::Gate>
+            <h1>{t.private}</h1>
+            <Notice />
+            <Suspense fallback=move || view! { <p role="status">{use_texts().frame.loading}</p> }>
+                {
+                    let id = id.get_value();
+                    Suspend::new(async move {
+                        match private_note(id.clone()).await {
+                            Ok(p) => {
+                                let editable = p.status != Status::Completed;
+                                view! {
+                                    <p class="lead">{p.round.clone()} ": " {p.employee.clone()}</p>
+                                    <p><a href=format!("/talks/{id}")>{t.back_to_talk}</a></p>
+                                    <section class="card private">
+                                        {if editable {
+                                            view! {
+                                                <NoteEditor talk_id=id.clone() kind="private".to_string() version=p.note.version
+                                                    text=p.note.text label=t.private.to_string() hint=t.private_hint.to_string()
+                                                    words=t.editor_words() />
+                                            }.into_any()
+                                        } else {
+                                            view! { <p class="prose" id="note-private">{p.note.text}</p> }.into_any()
+                                        }}
+                                    </section>
+                                }.into_any()
+                            }
+                            Err(e) => view! {
+                                <p class="error" role="alert">{e.message(lang)}</p>
+                                <p><a href="/talks">{t.back}</a></p>
+                            }.into_any(),
+                        }
+                    })
+                }
+            </Suspense>
+        </crate::components::auth::Gate>
     }
 }
 
@@ -401,6 +449,8 @@ impl TalkTexts {
             unsaved: self.unsaved.into(),
             offline: self.offline.into(),
             conflict: self.conflict.into(),
+            failed: self.failed.into(),
+            stale: self.stale.into(),
             save: self.save.into(),
         }
     }

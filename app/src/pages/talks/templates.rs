@@ -48,7 +48,7 @@ fn Templates(rows: Vec<TemplateRow>, t: &'static TalkTexts) -> impl IntoView {
                     </span>
                     <form class="row-actions" method="post" action=CreateTemplate::url()>
                         <input type="hidden" name="from" value=r.id.clone() />
-                        <input type="hidden" name="title" value=format!("{} ({})", r.title, t.copy_suffix) />
+                        <input type="hidden" name="title" value=format!("{} ({})", r.title.chars().take(180).collect::<String>(), t.copy_suffix) />
                         <button type="submit" class="button secondary">{t.copy}</button>
                     </form>
                 </li>
