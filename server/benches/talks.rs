@@ -108,9 +108,14 @@ async fn autosave(b: Backend, writers: usize, seconds: u64, pace: Option<Duratio
     let start = Instant::now();
     let tasks: Vec<_> = talks
         .into_iter()
-        .map(|id| {
+        .enumerate()
+        .map(|(i, id)| {
             let (t, manager, note) = (t.clone(), manager.clone(), note.clone());
             tokio::spawn(async move {
+                // Paced writers start spread over one interval, as people do not type in step.
+                if let Some(pace) = pace {
+                    tokio::time::sleep(pace * i as u32 / writers as u32).await;
+                }
                 let by = By { actor: Actor::System, origin: Origin::default(), person: manager, user: String::new() };
                 let talk = talk_access::load(&t, &id).await.expect("load");
                 let (mut version, mut lat) = (0, Vec::new());
@@ -120,6 +125,9 @@ async fn autosave(b: Backend, writers: usize, seconds: u64, pace: Option<Duratio
                     version =
                         talk::save_note(&t, &SystemClock, &by, &talk, Note::Notes, version, &note).await.expect("save");
                     lat.push(started.elapsed());
+                    if let Some(pace) = pace {
+                        tokio::time::sleep(pace.saturating_sub(started.elapsed())).await;
+                    }
                 }
                 lat
             })
