@@ -126,6 +126,7 @@ pub enum Problem {
     TooManyAddenda,
     NotSignedYet,
     NoCurrentManager,
+    DuplicateRound,
 }
 
 /// Problems only server-rendered pages show (no island's server function returns one): their
@@ -158,6 +159,7 @@ fn page_problem(p: Problem, lang: Lang) -> String {
         Problem::TooManyAddenda => t.too_many_addenda.into(),
         Problem::NoCurrentManager => t.no_current_manager.into(),
         Problem::NotSignedYet => t.not_signed_yet.into(),
+        Problem::DuplicateRound => t.duplicate_round.into(),
         Problem::MinPasswordLen => e.min_password_len.into(),
         Problem::BadDate => e.bad_date.into(),
         Problem::UnknownAction => e.unknown_action.into(),
@@ -378,6 +380,7 @@ impl Problem {
             Problem::TooManyAddenda => "addenda",
             Problem::NoCurrentManager => "no_current_manager",
             Problem::NotSignedYet => "not_signed",
+            Problem::DuplicateRound => "duplicate_round",
         }
     }
 
@@ -481,6 +484,7 @@ impl Problem {
             "addenda" => Problem::TooManyAddenda,
             "no_current_manager" => Problem::NoCurrentManager,
             "not_signed" => Problem::NotSignedYet,
+            "duplicate_round" => Problem::DuplicateRound,
             // A length or a count would be a number from the address: the general sentence.
             _ => Problem::CheckForm,
         }
@@ -701,6 +705,7 @@ mod tests {
             AppError::Invalid(Problem::TooManyAddenda),
             AppError::Invalid(Problem::NoCurrentManager),
             AppError::Invalid(Problem::NotSignedYet),
+            AppError::Invalid(Problem::DuplicateRound),
         ];
         for e in all.clone() {
             let q = e.to_query();

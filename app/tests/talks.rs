@@ -219,6 +219,16 @@ async fn a_round_rolls_out_to_the_unit_and_below_with_todays_managers(b: Backend
         };
         assert!(rounds::roll_out(&f.t, &SystemClock, Actor::System, Origin::default(), &new, TODAY).await.is_err());
     }
+    // The same form sent twice makes one round.
+    let again = NewRound {
+        title: "Lönesamtal 2026".into(),
+        template_id: f.template.clone(),
+        unit_id: f.unit.clone(),
+        starts_on: "2026-11-01".into(),
+        ends_on: "2026-12-31".into(),
+    };
+    let twice = rounds::roll_out(&f.t, &SystemClock, Actor::System, Origin::default(), &again, TODAY).await;
+    assert!(matches!(twice, Err(TalkError::DuplicateRound)), "{twice:?}");
     assert_eq!(rounds::list(&f.t).await.expect("list").len(), 1);
     f.done().await;
 }

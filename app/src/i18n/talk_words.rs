@@ -3,6 +3,7 @@
 /// A talk's problems in words: only pages (server-rendered) show them, so the browser bundle
 /// carries none (`error::Problem::message` says the general sentence there).
 pub struct TalkProblems {
+    pub duplicate_round: &'static str,
     pub not_signed_yet: &'static str,
     pub no_current_manager: &'static str,
     pub too_many_addenda: &'static str,
@@ -158,6 +159,7 @@ pub static SV: TalkTexts = TalkTexts {
     on_this_page: "På sidan",
     minutes_long: |m| format!("({m} min)"),
     problems: TalkProblems {
+        duplicate_round: "En omgång med den titeln, enheten och de datumen finns redan.",
         not_signed_yet: "Sammanfattningen finns när medarbetaren har godkänt samtalet.",
         no_current_manager: "Medarbetaren har ingen chef i dag. Ange en chef i anställningen först.",
         too_many_addenda: "Samtalet har redan 50 tillägg, det högsta antalet.",
@@ -302,6 +304,7 @@ pub static EN: TalkTexts = TalkTexts {
     on_this_page: "On this page",
     minutes_long: |m| format!("({m} minutes)"),
     problems: TalkProblems {
+        duplicate_round: "A round with this title, unit and dates is already rolled out.",
         not_signed_yet: "The summary is there once the employee has confirmed the talk.",
         no_current_manager: "The employee has no manager today. Set one in the employment first.",
         too_many_addenda: "The talk already has 50 addenda, the most it takes.",

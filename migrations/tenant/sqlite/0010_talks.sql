@@ -24,7 +24,9 @@ CREATE TABLE talk_rounds (
     starts_on   TEXT NOT NULL,
     ends_on     TEXT NOT NULL,
     created_at  BIGINT NOT NULL,
-    CHECK (ends_on >= starts_on)
+    CHECK (ends_on >= starts_on),
+    -- a form sent twice makes one round, not two
+    UNIQUE (title, unit_id, starts_on, ends_on)
 );
 
 CREATE TABLE talks (

@@ -140,6 +140,7 @@ mod server_side {
             E::TemplateTooLarge => Problem::TemplateTooLarge,
             E::EmptyTemplate => Problem::EmptyTemplate,
             E::RoundTooLarge => Problem::RoundTooLarge,
+            E::DuplicateRound => Problem::DuplicateRound,
             E::NoSuchItem => Problem::NoSuchItem,
             E::InvalidDates => Problem::RoundDates,
             E::TooLong => Problem::TextTooLong,

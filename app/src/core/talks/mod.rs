@@ -60,6 +60,8 @@ pub enum TalkError {
     EmptyTemplate,
     #[error("a round makes at most 20 000 talks; roll out per unit")]
     RoundTooLarge,
+    #[error("a round with this title, unit and dates is already rolled out")]
+    DuplicateRound,
     #[error("no such section or question")]
     NoSuchItem,
     #[error("a date must be a real date written YYYY-MM-DD, the end not before the start")]

@@ -73,7 +73,11 @@ pub async fn roll_out(
     .bind(end)
     .bind(now)
     .execute(&mut *tx)
-    .await?;
+    .await
+    .map_err(|e| match e.as_database_error() {
+        Some(d) if d.is_unique_violation() => TalkError::DuplicateRound,
+        _ => TalkError::Db(e),
+    })?;
     // Current employments in the unit and below; a person with several gets one talk, with the
     // manager of the employment that started last.
     let rows: Vec<(String, Option<String>, String, String)> = sqlx::query_as(

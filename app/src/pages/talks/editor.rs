@@ -169,8 +169,12 @@ mod autosave {
         fn text(&self) -> String {
             self.area().map(|a| a.value()).unwrap_or_default()
         }
+        /// Says the state, once per change (the line is a live region: a screen reader would
+        /// otherwise hear "not saved yet" at every key).
         fn set(&self, s: State) {
-            self.state.set(s);
+            if self.state.replace(s) == s && s != State::Saved {
+                return;
+            }
             if let Some(p) = element::<web_sys::Element>(&self.status) {
                 p.set_text_content(self.words.split('\n').nth(s as usize));
             }
