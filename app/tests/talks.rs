@@ -330,6 +330,7 @@ async fn a_talk_goes_from_not_started_to_locked_with_the_reveal_in_between(b: Ba
     }
     talk::add_addendum(t, &c, &mia, &talk, "TILLÄGG-RÄTTELSE").await.expect("addendum");
     let seen = talk::view(t, &c, &ola, &talk, Viewer::Employee).await.expect("view");
+    assert!(!seen.altered, "as signed");
     assert_eq!(seen.addenda.len(), 1);
     assert_eq!(seen.addenda[0].author.as_deref(), Some("Mia Mellan"));
     assert_eq!(seen.comment.as_deref(), Some("KOMMENTAR-OK"));
@@ -416,7 +417,13 @@ async fn the_database_holds_none_of_the_texts(b: Backend) {
     p.values_mut().for_each(|a| a.text = m("chefsvar"));
     talk::save_preparation(t, &c, &mia, &talk, Side::Manager, 0, p, false).await.expect("prep");
     talk::mark_ready(t, &c, &mia, &talk, Side::Manager).await.expect("ready");
-    talk::save_note(t, &c, &mia, &talk, Note::Notes, 0, &m("anteckning")).await.expect("notes");
+    talk::save_note(t, &c, &mia, &talk, Note::Notes, 0, "ÄLDRE-ANTECKNING").await.expect("older notes");
+    let (older,): (Vec<u8>,) = sqlx::query_as("SELECT body_sealed FROM talk_texts WHERE kind = 'notes'")
+        .fetch_one(t.db().pool())
+        .await
+        .expect("older");
+    let older_notes = app::core::crypto::Sealed::<String>::from_stored(older);
+    talk::save_note(t, &c, &mia, &talk, Note::Notes, 1, &m("anteckning")).await.expect("notes");
     talk::save_note(t, &c, &mia, &talk, Note::Actions, 0, &m("atgard")).await.expect("actions");
     talk::save_note(t, &c, &mia, &talk, Note::Private, 0, &m("privat")).await.expect("private");
     let talk = f.reload(&talk).await;
@@ -424,6 +431,18 @@ async fn the_database_holds_none_of_the_texts(b: Backend) {
     let talk = f.reload(&talk).await;
     talk::make_move(t, &c, &ola, &talk, Move::SignOff, talk.version, Some(&m("kommentar"))).await.expect("sign");
     talk::add_addendum(t, &c, &ola, &talk, &m("tillagg")).await.expect("addendum");
+    let talk = f.reload(&talk).await;
+    assert!(!talk::view(t, &c, &ola, &talk, Viewer::Employee).await.expect("view").altered);
+    // Whoever administers the database puts back an older, valid ciphertext of the notes (say,
+    // from a backup): it opens, but the talk says it no longer matches what was signed.
+    sqlx::query("UPDATE talk_texts SET body_sealed = $1 WHERE kind = 'notes'")
+        .bind(older_notes.as_bytes())
+        .execute(t.db().pool())
+        .await
+        .expect("restore an old ciphertext");
+    let seen = talk::view(t, &c, &ola, &talk, Viewer::Employee).await.expect("view");
+    assert_eq!(seen.notes.text, "ÄLDRE-ANTECKNING");
+    assert!(seen.altered, "an old ciphertext after sign-off is noticed");
     // Each text opens where it was sealed, and nowhere else: moved to another row, it is refused.
     let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT id, body_sealed FROM talk_texts WHERE kind = 'notes'")
         .fetch_all(t.db().pool())

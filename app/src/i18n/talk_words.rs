@@ -30,6 +30,7 @@ pub struct TalkProblems {
 }
 
 pub struct TalkTexts {
+    pub altered: &'static str,
     pub open_private: &'static str,
     pub back_to_talk: &'static str,
     pub stale: &'static str,
@@ -150,6 +151,7 @@ pub struct TalkTexts {
 }
 
 pub static SV: TalkTexts = TalkTexts {
+    altered: "Varning: en text i samtalet stämmer inte längre med det som godkändes. Det är loggat; kontakta den som ansvarar för systemet.",
     open_private: "Öppna dina privata anteckningar",
     back_to_talk: "Tillbaka till samtalet",
     stale: "Osparad text från tidigare på den här enheten (någon annan sparade före dig). Kopiera det du vill behålla:",
@@ -295,6 +297,7 @@ pub static SV: TalkTexts = TalkTexts {
 };
 
 pub static EN: TalkTexts = TalkTexts {
+    altered: "Warning: a text in this talk no longer matches what was confirmed. This has been logged; contact whoever runs the system.",
     open_private: "Open your private notes",
     back_to_talk: "Back to the talk",
     stale: "Unsaved text from earlier on this device (someone else saved first). Copy what you want to keep:",

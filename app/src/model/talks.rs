@@ -214,6 +214,8 @@ pub struct TalkView {
     pub actions: Versioned,
     pub comment: Option<String>,
     pub addenda: Vec<Addendum>,
+    /// A text no longer matches what was signed (restored or copied in after sign-off).
+    pub altered: bool,
 }
 
 /// A manager's own private notes on a talk, with what their page needs to say about it.

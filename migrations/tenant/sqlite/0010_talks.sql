@@ -46,6 +46,8 @@ CREATE TABLE talks (
     manager_ready_at  BIGINT,
     asked_at          BIGINT,
     signed_at         BIGINT,
+    -- a keyed hash of the texts as signed (core::talks::talk::signed_digest)
+    signed_digest     TEXT,
     -- bumped by every change of the talk row, so two tabs cannot silently undo each other
     version           BIGINT NOT NULL,
     created_at        BIGINT NOT NULL,

@@ -211,6 +211,25 @@ pub async fn view(
         let author = given.zip(family).map(|(g, f)| format!("{g} {f}"));
         shown_addenda.push(Addendum { author, at: at / 1000, text });
     }
+    let altered = match talk.status {
+        Status::Completed => {
+            let (signed,): (Option<String>,) = sqlx::query_as("SELECT signed_digest FROM talks WHERE id = $1")
+                .bind(&talk.id)
+                .fetch_one(tenant.db().pool())
+                .await?;
+            let stored: Vec<(String, Vec<u8>)> = texts.values().map(|(b, _, id)| (id.clone(), b.clone())).collect();
+            match signed {
+                Some(d) => d != signed_digest(tenant, clock, &talk.id, &stored).await?,
+                None => false,
+            }
+        }
+        _ => false,
+    };
+    if altered {
+        if let Ok(id) = crate::core::logbook::Id::parse(&talk.id) {
+            crypto::record_unreadable(tenant, clock, by.actor.clone(), TargetType::Talk, id).await?;
+        }
+    }
     let (employee, manager) = names(tenant, talk).await?;
     let time_zone = crate::core::organisation::profile(tenant)
         .await
@@ -244,6 +263,7 @@ pub async fn view(
         actions,
         comment,
         addenda: shown_addenda,
+        altered,
     })
 }
 
@@ -268,6 +288,36 @@ pub async fn private_note(tenant: &Tenant, clock: &dyn Clock, by: &By, talk: &Ta
         }
         None => Ok(Versioned::default()),
     }
+}
+
+/// What a sign-off seals: a keyed hash over the talk's texts as stored (row ids and sealed
+/// bytes), under the tenant's index key, which no database holds unwrapped. A ciphertext put
+/// back from a backup or copied in after sign-off opens as it did, but no longer matches.
+async fn signed_digest(
+    tenant: &Tenant,
+    clock: &dyn Clock,
+    talk_id: &str,
+    rows: &[(String, Vec<u8>)],
+) -> Result<String, TalkError> {
+    use sha2::{Digest, Sha256};
+    let mut rows: Vec<&(String, Vec<u8>)> = rows.iter().collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut h = Sha256::new();
+    for (id, bytes) in rows {
+        h.update((id.len() as u32).to_be_bytes());
+        h.update(id.as_bytes());
+        h.update((bytes.len() as u32).to_be_bytes());
+        h.update(bytes);
+    }
+    let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok(crypto::blind_index(tenant, clock, "talk-signed", &format!("{talk_id}:{hex}")).await?)
+}
+
+async fn stored_texts(tenant: &Tenant, talk_id: &str) -> Result<Vec<(String, Vec<u8>)>, TalkError> {
+    Ok(sqlx::query_as("SELECT id, body_sealed FROM talk_texts WHERE talk_id = $1")
+        .bind(talk_id)
+        .fetch_all(tenant.db().pool())
+        .await?)
 }
 
 /// The employee's and the manager's names.
@@ -512,6 +562,20 @@ pub async fn make_move(
         }
         _ => None,
     };
+    // What the sign-off seals: the texts as they are now (nothing but the comment can change
+    // while waiting on OK), with the comment it carries.
+    let signing = match m {
+        Move::SignOff => {
+            let mut rows: Vec<(String, Vec<u8>)> =
+                stored_texts(tenant, &talk.id).await?.into_iter().filter(|(id, _)| id != &comment_id).collect();
+            if let Some(s) = &sealed {
+                rows.push((comment_id.clone(), s.as_bytes().to_vec()));
+            }
+            let digest = signed_digest(tenant, clock, &talk.id, &rows).await?;
+            Some((rows, digest))
+        }
+        _ => None,
+    };
     let action = if m == Move::SignOff { Action::TalkSignedOff } else { Action::TalkStatusChanged };
     let mut tx = tenant.db().pool().begin().await?;
     event(&mut tx, tenant, clock, &by.actor, &by.origin, action, &talk.id).await?;
@@ -566,6 +630,24 @@ pub async fn make_move(
         .bind(now)
         .execute(&mut *tx)
         .await?;
+    }
+    if let Some((mut rows, digest)) = signing {
+        // The texts signed are the texts stored, or nothing is signed.
+        let mut now_stored: Vec<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT id, body_sealed FROM talk_texts WHERE talk_id = $1")
+                .bind(&t.id)
+                .fetch_all(&mut *tx)
+                .await?;
+        rows.sort();
+        now_stored.sort();
+        if rows != now_stored {
+            return Err(TalkError::Conflict { current: t.version });
+        }
+        sqlx::query("UPDATE talks SET signed_digest = $1 WHERE id = $2")
+            .bind(&digest)
+            .bind(&t.id)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(to)

@@ -58,6 +58,7 @@ fn Summary(talk: TalkView, t: &'static TalkTexts) -> impl IntoView {
         <Title text=format!("{}: {}", t.summary, talk.employee) />
         <article class="summary" id="summary">
             <h1>{talk.round.clone()}</h1>
+            {talk.altered.then(|| view! { <p class="error" role="alert" id="altered">{t.altered}</p> })}
             <p class="no-print"><a href=format!("/talks/{}", talk.id)>{t.back}</a></p>
             <dl class="facts">
                 <dt>{t.employee}</dt><dd>{talk.employee.clone()}</dd>

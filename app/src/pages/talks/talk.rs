@@ -69,6 +69,7 @@ fn Talk(talk: TalkView) -> impl IntoView {
     view! {
         <Title text=title.clone() />
         <h1>{talk.round.clone()}</h1>
+        {talk.altered.then(|| view! { <p class="error" role="alert" id="altered">{t.altered}</p> })}
         <p><a href="/talks">{t.back}</a></p>
         <nav class="actions jump" aria-label=t.on_this_page>
             <a href="#prep-title">{t.preparation}</a>
