@@ -188,22 +188,50 @@ async fn a_round_rolls_out_to_the_unit_and_below_with_todays_managers(b: Backend
     assert_eq!(counts, vec![("Sälj".to_string(), 1), ("Sälj Nord".to_string(), 2)]);
     assert_eq!(view.talks.len(), 3);
     assert!(view.talks.iter().all(|r| !r.manager_changed));
-    // Ola moves to Bo this month: the round says so, and an admin hands his talk on.
-    let input = employment::EmploymentInput {
-        unit_id: f.unit.clone(),
+    // Ola moves to Bo this month (his employment under Mia ends, a new one starts): the round
+    // says so, and an admin hands his talk on.
+    let (current, unit): (String, String) = sqlx::query_as(
+        "SELECT id, unit_id FROM employments WHERE person_id = $1 AND manager_person_id = $2 AND end_date IS NULL",
+    )
+    .bind(&f.ola)
+    .bind(&f.mia)
+    .fetch_one(f.t.db().pool())
+    .await
+    .expect("Ola's employment under Mia");
+    let job = |manager: &str, start: &str, end: Option<&str>| employment::EmploymentInput {
+        unit_id: unit.clone(),
         job_title: "Säljare".into(),
-        manager_person_id: Some(f.boss.clone()),
-        start_date: "2026-12-01".into(),
-        end_date: None,
+        manager_person_id: Some(manager.to_string()),
+        start_date: start.into(),
+        end_date: end.map(String::from),
         rate_bp: 10_000,
         monthly_salary_ore: 4_000_000,
     };
-    employment::add(&f.t, &SystemClock, Actor::System, Origin::default(), &f.ola, &input).await.expect("move");
+    let (c, o) = (SystemClock, Origin::default);
+    employment::change(&f.t, &c, Actor::System, o(), &current, &job(&f.mia, "2026-01-01", Some("2026-11-30")))
+        .await
+        .expect("end");
+    employment::add(&f.t, &c, Actor::System, o(), &f.ola, &job(&f.boss, "2026-12-01", None)).await.expect("move");
     let view = rounds::view(&f.t, &f.round, TODAY).await.expect("view");
     let moved: Vec<&str> = view.talks.iter().filter(|r| r.manager_changed).map(|r| r.employee.as_str()).collect();
     assert_eq!(moved, vec!["Ola Nilsson"]);
+    // Mia no longer reaches Ola: she does not stand as his talk's manager; Bo reads it, from above.
+    let stand = |person: String| {
+        let (t, id, f) = (&f.t, ola.id.clone(), &f);
+        async move {
+            let user = users::by_id(t, &f.accounts[&person]).await.expect("user").expect("account");
+            let talk = access::load(t, &id).await.expect("load");
+            access::party(t, &user, &talk, TODAY).await.expect("party").0
+        }
+    };
+    let mia = stand(f.mia.clone()).await;
+    assert!(!mia.manager && !mia.line, "{mia:?}");
+    assert!(stand(f.boss.clone()).await.line);
     rounds::reassign(&f.t, &SystemClock, Actor::System, Origin::default(), &ola.id, TODAY).await.expect("reassign");
-    assert_eq!(f.reload(&ola).await.manager_person_id.as_deref(), Some(f.boss.as_str()));
+    let moved = f.reload(&ola).await;
+    assert_eq!(moved.manager_person_id.as_deref(), Some(f.boss.as_str()));
+    assert_eq!(moved.version, ola.version + 1, "an open page of the talk is out of date");
+    assert!(stand(f.boss.clone()).await.manager);
     // A round needs real dates and a unit that exists; a refused one writes nothing.
     for (start, end, unit) in [
         ("2026-12-31", "2026-01-01", f.unit.as_str()),
@@ -433,6 +461,15 @@ async fn the_database_holds_none_of_the_texts(b: Backend) {
     talk::add_addendum(t, &c, &ola, &talk, &m("tillagg")).await.expect("addendum");
     let talk = f.reload(&talk).await;
     assert!(!talk::view(t, &c, &ola, &talk, Viewer::Employee).await.expect("view").altered);
+    // A routine key rotation and rewrap re-encrypts every text: nothing reads as altered.
+    app::core::crypto::rotate(t, &c, Actor::System).await.expect("rotate");
+    let report = app::core::crypto::rewrap(t, &c, app::core::crypto::FIELDS, 100, Actor::System, |_| {
+        std::ops::ControlFlow::Continue(())
+    })
+    .await
+    .expect("rewrap");
+    assert!(report.rewrapped > 0, "{report:?}");
+    assert!(!talk::view(t, &c, &ola, &talk, Viewer::Employee).await.expect("view").altered, "after a rewrap");
     // Whoever administers the database puts back an older, valid ciphertext of the notes (say,
     // from a backup): it opens, but the talk says it no longer matches what was signed.
     sqlx::query("UPDATE talk_texts SET body_sealed = $1 WHERE kind = 'notes'")

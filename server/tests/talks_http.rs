@@ -265,13 +265,15 @@ async fn every_talk_function_keeps_to_the_parties(b: Backend) {
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{who} opening the private notes");
         assert!(!res.body.contains("PRIVAT-HEMLIS"));
     }
+    let page = f.page(&format!("/talks/{talk}/private"), &mia).await;
+    assert!(page.body.contains("PRIVAT-HEMLIS"), "the private notes' page, for Mia: {}", page.body);
     let page = f.page(&format!("/talks/{talk}/private"), &ola).await;
     assert!(!page.body.contains("PRIVAT-HEMLIS"), "the page to the private notes, for Ola");
     let events = f.events().await;
     let on = |action: &str, id: &str| {
         events.iter().filter(|e| e.action == action && e.target_id.as_deref() == Some(id)).count()
     };
-    assert_eq!(on("talk.private_note.viewed", &talk), 1, "Mia's read of her private note, on its own");
+    assert_eq!(on("talk.private_note.viewed", &talk), 2, "Mia's two reads (the call, her page), each on its own");
     // Writes: only the manager who holds it writes notes; only the employee signs off.
     for (who, cookie) in [("Bo", &bo), ("Ola", &ola), ("the admin", &admin), ("Lee", &lee)] {
         let res = f.post("/api/talks/save_note", &note("notes", 1, "x"), cookie, false).await;

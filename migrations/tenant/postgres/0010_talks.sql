@@ -82,7 +82,7 @@ CREATE TABLE talk_private_notes (
     body_sealed      BYTEA NOT NULL,
     version          BIGINT NOT NULL,
     updated_at       BIGINT NOT NULL,
-    UNIQUE (talk_id, author_person_id)
+    UNIQUE (talk_id, author_person_id, author_user_id)
 );
 CREATE INDEX talk_private_notes_author ON talk_private_notes (author_person_id);
 

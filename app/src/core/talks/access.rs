@@ -105,8 +105,9 @@ pub(crate) async fn load_in(tx: &mut sqlx::Transaction<'static, sqlx::Any>, talk
     talk_from(row.ok_or(TalkError::NoSuchTalk)?)
 }
 
-/// The account's standing to `talk`, and the person it acts as (if linked to one). An admin's
-/// role counts for nothing here.
+/// The account's standing to `talk`, and the person it acts as (if linked to one). The talk's
+/// manager stands as its manager only while the employee is in their reporting line (`today`);
+/// the guard adds what the role allows (`auth::guard::Need::Talk*`).
 pub async fn party(
     tenant: &Tenant,
     user: &User,
@@ -117,11 +118,11 @@ pub async fn party(
         return Ok((TalkParty::default(), None));
     };
     let employee = talk.person_id == me;
-    let manager = talk.manager_person_id.as_deref() == Some(me.as_str());
-    let line = !employee
-        && !manager
+    let in_line = !employee
         && user.role >= Role::Manager
         && line_of(tenant, &me, today).await.map_err(people)?.contains(&talk.person_id);
+    let manager = in_line && talk.manager_person_id.as_deref() == Some(me.as_str());
+    let line = in_line && !manager;
     Ok((TalkParty { employee, manager, line }, Some(me)))
 }
 

@@ -234,8 +234,11 @@ pub async fn reassign(
         .origin(origin);
     logbook::append(&mut tx, tenant, clock, &event).await?;
     let t = super::access::load_in(&mut tx, talk_id).await?;
-    if t.status == Status::Completed {
-        return Err(TalkError::Locked);
+    match t.status {
+        Status::Completed => return Err(TalkError::Locked),
+        // The employee is reading what the old manager asked her to confirm.
+        Status::Waiting => return Err(TalkError::IllegalMove),
+        _ => {}
     }
     let manager: Option<(Option<String>,)> = sqlx::query_as(
         "SELECT manager_person_id FROM employments WHERE person_id = $1 AND start_date <= $2 \
@@ -248,12 +251,19 @@ pub async fn reassign(
     let Some((Some(manager),)) = manager else {
         return Err(TalkError::NoManager);
     };
-    sqlx::query("UPDATE talks SET manager_person_id = $1, manager_ready_at = NULL, updated_at = $2 WHERE id = $3")
-        .bind(&manager)
-        .bind(clock.now_ms())
-        .bind(&t.id)
-        .execute(&mut *tx)
-        .await?;
+    if t.manager_person_id.as_deref() == Some(manager.as_str()) {
+        return Ok(());
+    }
+    // The new manager's preparation starts unready; an open page of the talk is out of date.
+    sqlx::query(
+        "UPDATE talks SET manager_person_id = $1, manager_ready_at = NULL, version = version + 1, updated_at = $2 \
+         WHERE id = $3",
+    )
+    .bind(&manager)
+    .bind(clock.now_ms())
+    .bind(&t.id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -27,8 +27,8 @@ fn text_id(talk: &str, kind: &str) -> String {
     format!("{talk}-{kind}")
 }
 
-fn private_id(talk: &str, user: &str) -> String {
-    format!("{talk}-private-{user}")
+fn private_id(talk: &str, person: &str, user: &str) -> String {
+    format!("{talk}-private-{person}-{user}")
 }
 
 fn prep_kind(side: Side) -> &'static str {
@@ -80,11 +80,8 @@ pub fn shown(t: &Talk, viewer: Viewer) -> (Shown, Shown) {
     match viewer {
         Viewer::Employee => {
             // Asked to confirm, she sees it all: her own preparation is ready or closed by then.
-            let manager = if both || t.employee_closed_at.is_some() || t.status >= Status::Waiting {
-                Shown::Full
-            } else {
-                Shown::Hidden
-            };
+            let asked = t.employee_closed_at.is_some() || t.status >= Status::Waiting;
+            let manager = if t.manager_ready_at.is_some() && (both || asked) { Shown::Full } else { Shown::Hidden };
             (Shown::Full, manager)
         }
         Viewer::Manager | Viewer::Line => {
@@ -219,7 +216,7 @@ pub async fn view(
                 .await?;
             let stored: Vec<(String, Vec<u8>)> = texts.values().map(|(b, _, id)| (id.clone(), b.clone())).collect();
             match signed {
-                Some(d) => d != signed_digest(tenant, clock, &talk.id, &stored).await?,
+                Some(d) => d != signed_digest(tenant, clock, &talk.id, &opened(tenant, &stored).await?).await?,
                 None => false,
             }
         }
@@ -290,9 +287,10 @@ pub async fn private_note(tenant: &Tenant, clock: &dyn Clock, by: &By, talk: &Ta
     }
 }
 
-/// What a sign-off seals: a keyed hash over the talk's texts as stored (row ids and sealed
-/// bytes), under the tenant's index key, which no database holds unwrapped. A ciphertext put
-/// back from a backup or copied in after sign-off opens as it did, but no longer matches.
+/// What a sign-off seals: a keyed hash over the talk's texts (row ids and the opened texts, so
+/// a rewrap under a new data key changes nothing), under the tenant's index key, which no
+/// database holds unwrapped. A ciphertext put back from a backup after sign-off opens as it
+/// did, but no longer matches.
 async fn signed_digest(
     tenant: &Tenant,
     clock: &dyn Clock,
@@ -311,6 +309,16 @@ async fn signed_digest(
     }
     let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
     Ok(crypto::blind_index(tenant, clock, "talk-signed", &format!("{talk_id}:{hex}")).await?)
+}
+
+/// The texts of `rows` (id, sealed bytes) opened, for [`signed_digest`].
+async fn opened(tenant: &Tenant, rows: &[(String, Vec<u8>)]) -> Result<Vec<(String, Vec<u8>)>, TalkError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, bytes) in rows {
+        let text: String = crypto::open(tenant, TEXT.at(id), &Sealed::from_stored(bytes.clone())).await?;
+        out.push((id.clone(), text.into_bytes()));
+    }
+    Ok(out)
 }
 
 async fn stored_texts(tenant: &Tenant, talk_id: &str) -> Result<Vec<(String, Vec<u8>)>, TalkError> {
@@ -519,9 +527,13 @@ pub async fn save_note(
 ) -> Result<i64, TalkError> {
     let text = clean_text(text, MAX_NOTE_CHARS)?;
     let (field, table, id, write, other) = match note {
-        Note::Private => {
-            (PRIVATE, "talk_private_notes", private_id(&talk.id, &by.user), Write::Private, by.person.as_str())
-        }
+        Note::Private => (
+            PRIVATE,
+            "talk_private_notes",
+            private_id(&talk.id, &by.person, &by.user),
+            Write::Private,
+            by.person.as_str(),
+        ),
         Note::Notes => (TEXT, "talk_texts", text_id(&talk.id, "notes"), Write::Notes, "notes"),
         Note::Actions => (TEXT, "talk_texts", text_id(&talk.id, "actions"), Write::Notes, "actions"),
     };
@@ -568,10 +580,12 @@ pub async fn make_move(
         Move::SignOff => {
             let mut rows: Vec<(String, Vec<u8>)> =
                 stored_texts(tenant, &talk.id).await?.into_iter().filter(|(id, _)| id != &comment_id).collect();
-            if let Some(s) = &sealed {
+            let mut plain = opened(tenant, &rows).await?;
+            if let (Some(s), Some(c)) = (&sealed, &comment) {
                 rows.push((comment_id.clone(), s.as_bytes().to_vec()));
+                plain.push((comment_id.clone(), c.clone().into_bytes()));
             }
-            let digest = signed_digest(tenant, clock, &talk.id, &rows).await?;
+            let digest = signed_digest(tenant, clock, &talk.id, &plain).await?;
             Some((rows, digest))
         }
         _ => None,
