@@ -263,6 +263,16 @@ mod server_side {
         }
     }
 
+    /// Ids the register and the talks make are 32 lower-case hexadecimal characters; anything
+    /// else is no id of ours (and never goes into a redirect's address): `missing` says so.
+    pub(crate) fn checked_id(id: &str, missing: Problem) -> Result<&str, AppError> {
+        if id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            Ok(id)
+        } else {
+            Err(AppError::Invalid(missing))
+        }
+    }
+
     /// Logs and hides an internal error.
     pub fn internal(e: impl std::fmt::Display) -> AppError {
         tracing::error!(error = %e, "server function failed");

@@ -63,6 +63,11 @@ pub async fn profile(tenant: &Tenant) -> Result<Option<Profile>, DbError> {
     }))
 }
 
+/// The organisation's time zone ([`DEFAULT_TIME_ZONE`] when none is set).
+pub async fn time_zone(tenant: &Tenant) -> Result<String, DbError> {
+    Ok(profile(tenant).await?.map(|p| p.time_zone).unwrap_or_else(|| DEFAULT_TIME_ZONE.into()))
+}
+
 /// Whether `zone` is a time zone this build knows (its own copy of the IANA database).
 pub fn is_time_zone(zone: &str) -> bool {
     zone.len() <= 64 && jiff::tz::db().get(zone).is_ok()

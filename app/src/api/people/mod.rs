@@ -108,14 +108,9 @@ mod server_side {
         crate::model::format::iso_date(SystemClock.now_ms() / 1000)
     }
 
-    /// Ids the register makes are 32 lower-case hexadecimal characters; anything else is no id
-    /// of ours (and never goes into a redirect's address).
+    /// A person's id, or "no such person".
     pub(crate) fn checked_id(id: &str) -> Result<&str, AppError> {
-        if id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-            Ok(id)
-        } else {
-            Err(AppError::Invalid(Problem::NoSuchPerson))
-        }
+        crate::api::checked_id(id, Problem::NoSuchPerson)
     }
 
     /// An employment as a form sends it, checked into the register's terms.

@@ -44,6 +44,7 @@ pub(crate) use server_side::*;
 
 #[cfg(feature = "ssr")]
 mod server_side {
+    pub(crate) use crate::api::checked_id;
     use crate::{
         core::{
             auth::guard::{self, Need, TalkParty},
@@ -79,8 +80,7 @@ mod server_side {
         let id = checked_id(talk_id, Problem::NoSuchTalk)?;
         let (tenant, user) = crate::api::require(Need::SignedIn).await?;
         let talk = access::load(&tenant, id).await.map_err(talk_error)?;
-        let (party, me) =
-            access::party(&tenant, &user, &talk, &crate::api::people::today()).await.map_err(talk_error)?;
+        let (party, me) = access::party(&tenant, &user, &talk, &org_today(&tenant).await?).await.map_err(talk_error)?;
         let need = match need {
             TalkNeed::Text => Need::TalkText(&party),
             TalkNeed::Party => Need::TalkParty(&party),
@@ -107,22 +107,8 @@ mod server_side {
     /// Today in the organisation's time zone (`YYYY-MM-DD`): what "current" means for a
     /// reporting line and a roll-out.
     pub(crate) async fn org_today(tenant: &Tenant) -> Result<String, AppError> {
-        use crate::core::organisation;
-        let zone = organisation::profile(tenant)
-            .await
-            .map_err(crate::api::internal)?
-            .map(|p| p.time_zone)
-            .unwrap_or_else(|| organisation::DEFAULT_TIME_ZONE.into());
+        let zone = crate::core::organisation::time_zone(tenant).await.map_err(crate::api::internal)?;
         Ok(crate::components::time::today_in(&zone))
-    }
-
-    /// Ids are 32 lower-case hexadecimal characters; anything else is no id of ours.
-    pub(crate) fn checked_id(id: &str, missing: Problem) -> Result<&str, AppError> {
-        if id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-            Ok(id)
-        } else {
-            Err(AppError::Invalid(missing))
-        }
     }
 
     /// The talks' refusals in words; faults as internal errors (logged, never shown).

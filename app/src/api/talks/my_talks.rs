@@ -14,11 +14,7 @@ pub async fn my_talks() -> Result<MyTalksView, AppError> {
         talks::talk,
     };
     let (tenant, user) = crate::api::require(Need::SignedIn).await?;
-    let time_zone = organisation::profile(&tenant)
-        .await
-        .map_err(crate::api::internal)?
-        .map(|p| p.time_zone)
-        .unwrap_or_else(|| organisation::DEFAULT_TIME_ZONE.into());
+    let time_zone = organisation::time_zone(&tenant).await.map_err(crate::api::internal)?;
     let today = crate::components::time::local_date(SystemClock.now_ms() / 1000, &time_zone);
     let Some(me) = access::person_of(&tenant, &user.id).await.map_err(crate::api::people::people_error)? else {
         return Ok(MyTalksView { holding: Vec::new(), own: Vec::new(), today, time_zone });

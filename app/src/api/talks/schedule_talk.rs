@@ -16,11 +16,7 @@ pub async fn schedule_talk(talk_id: String, when: String, minutes: String) -> Re
         let at = if when.trim().is_empty() {
             None
         } else {
-            let zone = organisation::profile(&g.tenant)
-                .await
-                .map_err(crate::api::internal)?
-                .map(|p| p.time_zone)
-                .unwrap_or_else(|| organisation::DEFAULT_TIME_ZONE.into());
+            let zone = organisation::time_zone(&g.tenant).await.map_err(crate::api::internal)?;
             let at =
                 crate::components::time::parse_local(when.trim(), &zone).ok_or(AppError::Invalid(Problem::TalkTime))?;
             let minutes: i64 = minutes.trim().parse().map_err(|_| AppError::Invalid(Problem::TalkTime))?;

@@ -228,11 +228,9 @@ pub async fn view(
         }
     }
     let (employee, manager) = names(tenant, talk).await?;
-    let time_zone = crate::core::organisation::profile(tenant)
+    let time_zone = crate::core::organisation::time_zone(tenant)
         .await
-        .map_err(|e| TalkError::Db(sqlx::Error::Protocol(e.to_string())))?
-        .map(|p| p.time_zone)
-        .unwrap_or_else(|| crate::core::organisation::DEFAULT_TIME_ZONE.into());
+        .map_err(|e| TalkError::Db(sqlx::Error::Protocol(e.to_string())))?;
     Ok(TalkView {
         id: talk.id.clone(),
         round: talk.round_title.clone(),
