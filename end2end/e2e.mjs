@@ -175,7 +175,7 @@ async function pageWords(page) {
 // Words that are the same in Swedish and English.
 const SAME_IN_BOTH = new Set(["Samtal", "Start", "Organisation", "Man"]);
 const ALL_PAGES = ["/", "/sign-in", "/set-password", "/account", "/admin/users", "/admin/logbook", "/admin/organisation",
-  "/people", "/people/new", "/people/import", "/admin/units", "/talks", "/admin/rounds", "/admin/talk-templates"];
+  "/people", "/people/new", "/people/import", "/admin/units", "/talks", "/admin/rounds", "/admin/talk-templates", "/admin/erasures"];
 /** A personnummer that passes every check: `yyyymmdd` and a three-digit birth number, with the
  *  Luhn check digit of the last nine digits computed. */
 function personnummer(yyyymmdd, serial) {
@@ -537,6 +537,30 @@ for (const vp of VIEWPORTS) {
       await noHorizontalScroll(page);
       await page.goto(base + `/admin/logbook?action=person.personnummer.revealed`);
       assert((await page.textContent("#log-table")).includes("person.personnummer.revealed"), "the reveal is not logged");
+      // Erasure (GDPR Art. 17): found by personnummer again, what goes is counted first, the
+      // number typed again confirms, and the signed receipt downloads.
+      await page.goto(base + "/people");
+      await page.fill("#find-pnr", report);
+      await Promise.all([page.waitForURL(/\/people\/[0-9a-f]{32}$/), page.click("#find-submit")]);
+      assert((await page.textContent('#erase-erased [data-kind="employments"]')).trim() === "1", "the preview's count");
+      await page.fill("#erase-pnr", boss);
+      await Promise.all([page.waitForURL(/why=erasure_mismatch/), page.click("#erase-submit")]);
+      assert((await page.textContent("h1")).includes(`Rut Rapport${vp.name}`), "a wrong number erased someone");
+      await page.fill("#erase-pnr", report);
+      await noHorizontalScroll(page);
+      await Promise.all([page.waitForURL(/\/admin\/erasures\/[0-9a-f]{32}\?done=person_erased$/), page.click("#erase-submit")]);
+      assert(await page.$("#receipt-genuine"), "the receipt does not verify");
+      assert(!(await page.content()).includes("Rapport"), "the receipt names the person");
+      await noHorizontalScroll(page);
+      await page.screenshot({ path: join(shots, `erasure-receipt-${vp.name}.png`), fullPage: true });
+      const [receipt] = await Promise.all([page.waitForEvent("download"), page.click("#receipt-download button")]);
+      assert(/^erasure-receipt-[0-9a-f]{32}\.json$/.test(receipt.suggestedFilename()), receipt.suggestedFilename());
+      const signed = JSON.parse(readFileSync(await receipt.path(), "utf8"));
+      assert(signed.type === "samtal.erasure-receipt" && signed.mac.startsWith("hmac-sha256:"), JSON.stringify(signed));
+      assert(signed.erased.employments === 1 && !JSON.stringify(signed).includes(report.slice(0, 8)), JSON.stringify(signed));
+      await page.goto(base + "/people");
+      await page.fill("#find-pnr", report);
+      await Promise.all([page.waitForURL(/why=no_person/), page.click("#find-submit")]);
       assert(problems.length === 0, problems.join("; "));
       await context.close();
     });

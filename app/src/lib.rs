@@ -21,7 +21,12 @@ use leptos_router::{
 use crate::components::layout::Layout;
 use crate::pages::{
     account::AccountPage,
-    admin::{logbook::LogbookPage, organisation::OrganisationPage, users::UsersPage},
+    admin::{
+        erasures::{ErasurePage, ErasuresPage},
+        logbook::LogbookPage,
+        organisation::OrganisationPage,
+        users::UsersPage,
+    },
     home::HomePage,
     not_found::NotFound,
     people::{ImportPage, NewPersonPage, PeopleListPage, PersonPage, UnitsPage},
@@ -126,6 +131,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/talk-templates/:id") view=TemplatePage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/rounds") view=RoundsPage ssr=SsrMode::InOrder />
                     <Route path=path!("admin/rounds/:id") view=RoundPage ssr=SsrMode::InOrder />
+                    <Route path=path!("admin/erasures") view=ErasuresPage ssr=SsrMode::InOrder />
+                    <Route path=path!("admin/erasures/:id") view=ErasurePage ssr=SsrMode::InOrder />
                 </Routes>
             </Layout>
         </Router>

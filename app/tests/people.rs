@@ -155,6 +155,8 @@ const NOT_PERSONAL: &[(&str, &str)] = &[
     ("import_settings", "the CSV import's column numbers"),
     ("talk_templates", "question texts an admin wrote"),
     ("talk_rounds", "a title, a unit, dates and the questions rolled out"),
+    ("person_remnants", "an erased person's gender and ten-year birth band, with no id that leads back"),
+    ("remnant_employments", "an erased person's units, months, rates and salaries, for the pay survey"),
 ];
 
 async fn every_table_with_personal_data_hangs_off_the_person(b: Backend) {

@@ -32,7 +32,6 @@ on_both_backends!(
     employments_are_checked_and_a_manager_cannot_close_a_circle,
     a_file_with_bad_rows_imports_nothing_and_says_why,
     a_reimport_updates_the_same_people_and_never_duplicates,
-    erasing_a_person_is_logged_and_reaches_everything,
     the_demo_organisation_has_thirty_people_in_units_with_managers,
     two_edits_at_once_cannot_close_a_circle_of_managers,
 );
@@ -450,29 +449,6 @@ async fn a_reimport_updates_the_same_people_and_never_duplicates(b: Backend) {
         Some(0),
         "a guess where it does not fit"
     );
-    env.cleanup().await;
-}
-
-async fn erasing_a_person_is_logged_and_reaches_everything(b: Backend) {
-    let (env, t) = setup(b).await;
-    let o = org(&t).await;
-    account(&t, "acc-ola", Role::Employee, Some(&o.ola)).await;
-    register::erase(&t, &SystemClock, Actor::System, Origin::default(), &o.mia).await.expect("erase");
-    assert!(matches!(register::get(&t, &o.mia).await, Err(PeopleError::NoSuchPerson)));
-    let ola = register::get(&t, &o.ola).await.expect("ola");
-    assert_eq!(ola.employments[0].manager_person_id, None, "Ola's employment stays without a manager");
-    register::erase(&t, &SystemClock, Actor::System, Origin::default(), &o.ola).await.expect("erase");
-    assert!(
-        app::core::auth::users::by_id(&t, "acc-ola").await.expect("read").is_none(),
-        "the account went with the person"
-    );
-    assert!(matches!(
-        register::erase(&t, &SystemClock, Actor::System, Origin::default(), &o.ola).await,
-        Err(PeopleError::NoSuchPerson)
-    ));
-    let events = logbook::list(&t, &Filter::default()).await.expect("events");
-    assert_eq!(events.iter().filter(|e| e.action == "person.deleted").count(), 2);
-    let _ = (o.boss, o.pia, o.kim, o.sam, o.unit);
     env.cleanup().await;
 }
 

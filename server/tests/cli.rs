@@ -324,3 +324,129 @@ fn keys_cli_rotates_rewraps_and_moves_every_tenant_to_a_new_master_key() {
     let (ok, _, _) = old(&["keys", "rotate", "acme"]);
     assert!(!ok, "the old master key still opened the tenant's keys");
 }
+
+/// The ledger outlives a restore: a tenant file copied back from before an erasure gets the
+/// person back, and `samtal gdpr replay-erasures` erases them again (once). The receipt checks
+/// out with `verify-receipt` and a changed one does not; `was-erased` reads the number from
+/// standard input and answers from the ledger.
+#[test]
+fn an_old_tenant_file_copied_back_loses_the_erased_person_again() {
+    use app::core::{
+        clock::SystemClock,
+        gdpr,
+        keys::MasterKey,
+        logbook::{Actor, Origin},
+        people::{self, employment::EmploymentInput, org, NewPerson},
+        tenancy::{Tenancy, TenancyConfig},
+    };
+    use app::model::{personnummer::Personnummer, slug::Slug};
+    let data = tempfile::tempdir().expect("tempdir");
+    let run = |args: &[&str]| samtal(data.path(), "5a", args);
+    assert!(run(&["tenant", "create", "acme", "--name", "Acme AB"]).0);
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let key = std::sync::Arc::new(MasterKey::from_hex(&"5a".repeat(32)).expect("key"));
+    let slug = Slug::parse("acme").expect("slug");
+    let today = app::model::personnummer::Day { year: 2026, month: 12, day: 4 };
+    let anna = Personnummer::parse("19850623-4320", today).expect("pnr");
+    let file = data.path().join("tenants").join("acme.db");
+    let spare = tempfile::tempdir().expect("tempdir");
+    let backup = spare.path().join("acme-before.db");
+    let open = || async {
+        let tenancy = Tenancy::open(TenancyConfig::new(data.path(), key.clone())).await.expect("tenancy");
+        let t = tenancy.open_active(&slug).await.expect("tenant");
+        (tenancy, t)
+    };
+    let close = |tenancy: std::sync::Arc<Tenancy>, t: app::core::tenancy::Tenant| async move {
+        t.db().close().await;
+        tenancy.pools().close_all().await;
+        tenancy.catalog().db().close().await;
+    };
+    let id = rt.block_on(async {
+        let (tenancy, t) = open().await;
+        let new = NewPerson {
+            personnummer: anna.clone(),
+            given_name: "Anna".into(),
+            family_name: "Ek".into(),
+            email: None,
+            gender: None,
+            employee_number: None,
+        };
+        let id = people::create(&t, &SystemClock, Actor::System, &new).await.expect("create");
+        let unit = org::create(&t, &SystemClock, Actor::System, Origin::default(), "Sälj", None).await.expect("unit");
+        let job = EmploymentInput {
+            unit_id: unit,
+            job_title: "Säljare".into(),
+            manager_person_id: None,
+            start_date: "2020-01-01".into(),
+            end_date: None,
+            rate_bp: 10_000,
+            monthly_salary_ore: 4_000_000,
+        };
+        people::employment::add(&t, &SystemClock, Actor::System, Origin::default(), &id, &job).await.expect("job");
+        close(tenancy, t).await;
+        id
+    });
+    // The "backup": the closed file as it is now.
+    assert!(!data.path().join("tenants").join("acme.db-wal").exists(), "the file is whole when closed");
+    std::fs::copy(&file, &backup).expect("backup");
+    let receipt = rt.block_on(async {
+        let (tenancy, t) = open().await;
+        let r = gdpr::erase(&t, tenancy.catalog(), &SystemClock, Actor::System, Origin::default(), &id, &anna)
+            .await
+            .expect("erase");
+        close(tenancy, t).await;
+        r
+    });
+    let (ok, out, err) = run(&["gdpr", "replay-erasures", "acme"]);
+    assert!(ok && out.contains("1 erasure(s) in the ledger; 0 person(s) erased again"), "{out}{err}");
+    // The restore.
+    for side in ["acme.db-wal", "acme.db-shm"] {
+        let _ = std::fs::remove_file(data.path().join("tenants").join(side));
+    }
+    std::fs::copy(&backup, &file).expect("restore");
+    let found = |rt: &tokio::runtime::Runtime| {
+        rt.block_on(async {
+            let (tenancy, t) = open().await;
+            let found = people::find_by_personnummer(&t, &SystemClock, &anna).await.expect("find");
+            close(tenancy, t).await;
+            found
+        })
+    };
+    assert_eq!(found(&rt).as_deref(), Some(id.as_str()), "the restore brought her back");
+    let (ok, out, err) = run(&["gdpr", "replay-erasures", "acme"]);
+    assert!(ok && out.contains("1 person(s) erased again"), "{out}{err}");
+    assert_eq!(found(&rt), None, "erased again");
+    let (ok, out, _) = run(&["gdpr", "replay-erasures", "acme"]);
+    assert!(ok && out.contains("0 person(s) erased again"), "{out}");
+    let (ok, out, err) = run(&["logbook", "verify", "acme"]);
+    assert!(ok, "{out}{err}");
+    // The receipt, as handed out, and a changed copy.
+    let path = spare.path().join("receipt.json");
+    std::fs::write(&path, receipt.to_json()).expect("write");
+    let (ok, out, err) = run(&["gdpr", "verify-receipt", "acme", path.to_str().expect("path")]);
+    assert!(ok && out.contains("is genuine"), "{out}{err}");
+    std::fs::write(&path, receipt.to_json().replace("\"system\"", "\"user:someone\"")).expect("write");
+    let (ok, _, err) = run(&["gdpr", "verify-receipt", "acme", path.to_str().expect("path")]);
+    assert!(!ok && err.contains("not an erasure receipt"), "{err}");
+    // Was she erased? The number goes in on standard input.
+    let was_erased = |number: &str| {
+        let mut child = Command::new(BIN)
+            .args(["gdpr", "was-erased", "acme", "--data-dir"])
+            .arg(data.path())
+            .env("SAMTAL_MASTER_KEY", "5a".repeat(32))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), number.as_bytes()).expect("write");
+        let out = child.wait_with_output().expect("wait");
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (ok, out) = was_erased("19850623-4320\n");
+    assert!(ok && out.contains(&format!("(receipt {})", receipt.id)), "{out}");
+    let (ok, out) = was_erased("19640823-3234\n");
+    assert!(ok && out.contains("no erasure recorded"), "{out}");
+    let (ok, _) = was_erased("19640823-3235\n");
+    assert!(!ok, "a bad check digit is refused");
+}

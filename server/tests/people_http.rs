@@ -270,8 +270,11 @@ async fn every_people_function_keeps_to_the_role_and_the_reporting_line(b: Backe
         assert_eq!(f.post("/api/people/create_unit", unit_form, cookie, false).await.status, StatusCode::FORBIDDEN);
         let update = format!("person_id={}&given_name=X&family_name=Y", f.ola);
         assert_eq!(f.post("/api/people/update", &update, cookie, false).await.status, StatusCode::FORBIDDEN);
-        let erase = format!("person_id={}&confirm=yes", f.sam);
+        let erase = format!("person_id={}&personnummer={}", f.sam, enc(&f.pnr[3].formatted()));
         assert_eq!(f.post("/api/people/erase", &erase, cookie, false).await.status, StatusCode::FORBIDDEN);
+        let preview = format!("person_id={}", f.sam);
+        assert_eq!(f.post("/api/gdpr/preview", &preview, cookie, false).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(f.post("/api/gdpr/erasures", "", cookie, false).await.status, StatusCode::FORBIDDEN);
         assert_eq!(f.post("/api/people/import_check", "", cookie, false).await.status, StatusCode::FORBIDDEN);
     }
     // Every other admin function refuses a manager and an employee, and changes nothing.
@@ -323,10 +326,41 @@ async fn every_people_function_keeps_to_the_role_and_the_reporting_line(b: Backe
         f.post("/api/people/create", "personnummer=19641323-3234&given_name=A&family_name=B", &admin, false).await;
     assert!(bad_pnr.body.contains("pnr_month"), "{}", bad_pnr.body);
     let erase = f.post("/api/people/erase", &format!("person_id={}", f.sam), &admin, false).await;
-    assert!(erase.body.contains("confirm_erase"), "the box must be ticked: {}", erase.body);
-    let erase = f.post("/api/people/erase", &format!("person_id={}&confirm=yes", f.sam), &admin, true).await;
-    assert_eq!(erase.location.as_deref(), Some("/people?done=person_erased"));
+    assert!(erase.body.contains("confirm_erase"), "the number must be typed: {}", erase.body);
+    let wrong = format!("person_id={}&personnummer={}", f.sam, enc(&f.pnr[2].formatted()));
+    let erase = f.post("/api/people/erase", &wrong, &admin, true).await;
+    assert_eq!(
+        erase.location,
+        Some(format!("/people/{}?error=invalid&why=erasure_mismatch", f.sam)),
+        "Ola's number for Sam"
+    );
+    assert!(people::register::get(&f.acme, &f.sam).await.is_ok(), "a wrong number erases nothing");
+    let page = f.page(&format!("/people/{}", f.sam), &admin).await;
+    assert!(page.body.contains("erase-erased") && page.body.contains(r#"data-kind="employments">1<"#), "{}", page.body);
+    let right = format!("person_id={}&personnummer={}", f.sam, enc(&f.pnr[3].formatted()));
+    let erase = f.post("/api/people/erase", &right, &admin, true).await;
+    let to = erase.location.clone().unwrap_or_default();
+    assert!(to.starts_with("/admin/erasures/") && to.ends_with("?done=person_erased"), "{to}");
     assert!(people::register::get(&f.acme, &f.sam).await.is_err());
+    // The receipt: its page, and the file (no-store), for admins only.
+    let receipt_id = to.trim_start_matches("/admin/erasures/").trim_end_matches("?done=person_erased").to_string();
+    let page = f.page(&format!("/admin/erasures/{receipt_id}"), &admin).await;
+    assert!(page.body.contains("receipt-genuine"), "{}", page.body);
+    let list = f.page("/admin/erasures", &admin).await;
+    assert!(list.body.contains(&receipt_id), "{}", list.body);
+    let file = f.post("/api/gdpr/receipt", &format!("receipt_id={receipt_id}"), &admin, false).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(
+        file.body.contains("\"type\": \"samtal.erasure-receipt\"") && file.body.contains("hmac-sha256:"),
+        "{}",
+        file.body
+    );
+    for cookie in [&mia, &ola] {
+        let res = f.post("/api/gdpr/receipt", &format!("receipt_id={receipt_id}"), cookie, false).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN);
+    }
+    let none = f.post("/api/gdpr/receipt", "receipt_id=ffffffffffffffffffffffffffffffff", &admin, false).await;
+    assert!(none.body.contains("no_receipt"), "{}", none.body);
     let junk = f.post("/api/people/detail", "person_id=..%2F..%2Fetc", &admin, false).await;
     assert_eq!(junk.status, StatusCode::BAD_REQUEST);
     f.env.cleanup().await;
@@ -379,7 +413,8 @@ async fn the_people_pages_show_each_role_its_own_part(b: Backend) {
     assert_eq!(f.post("/api/people/link_account", &link, &admin, false).await.status, StatusCode::OK);
     let page = f.page(&format!("/people/{}", f.sam), &admin).await;
     assert!(page.body.contains("admin@x.se") && !page.body.contains("erase-form"), "one's own person is not erasable");
-    let erase = f.post("/api/people/erase", &format!("person_id={}&confirm=yes", f.sam), &admin, false).await;
+    let erase = format!("person_id={}&personnummer={}", f.sam, enc(&f.pnr[3].formatted()));
+    let erase = f.post("/api/people/erase", &erase, &admin, false).await;
     assert!(erase.body.contains("own_person"), "{}", erase.body);
     let taken =
         f.post("/api/people/link_account", &format!("person_id={}&user_id={admin_id}", f.ola), &admin, false).await;

@@ -2,6 +2,7 @@
 //! errors. Endpoints are named explicitly so their URLs stay stable across builds.
 pub mod admin;
 pub mod auth;
+pub mod gdpr;
 pub mod organisation;
 pub mod people;
 pub mod preferences;

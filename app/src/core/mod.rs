@@ -5,6 +5,7 @@ pub mod clock;
 pub mod crypto;
 pub mod db;
 pub mod files;
+pub mod gdpr;
 pub mod keys;
 pub mod logbook;
 pub mod mail;

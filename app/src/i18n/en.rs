@@ -100,7 +100,9 @@ pub static PAGE_ERRORS: PageErrorWords = PageErrorWords {
     own_manager: "A person cannot be their own manager.",
     no_such_employment: "There is no such employment.",
     own_person: "You cannot erase the person your own account belongs to.",
-    confirm_erase: "Tick the box to confirm the erasure.",
+    confirm_erase: "Type the person's personal identity number to confirm the erasure.",
+    erasure_mismatch: "That is not this person's personal identity number. Nothing was erased.",
+    no_such_receipt: "There is no such erasure receipt.",
     account_taken: "Another account is already linked to this person.",
 };
 
@@ -240,6 +242,7 @@ pub static TEXTS: Texts = Texts {
     },
     page_errors: &PAGE_ERRORS,
     talks: &super::talk_words::EN,
+    gdpr: &super::gdpr_words::EN,
     people: PeopleTexts {
         account_title: "Sign-in account",
         account_label: "Linked account",
@@ -308,8 +311,7 @@ pub static TEXTS: Texts = Texts {
         delete_employment: "Remove the employment",
         delete_employment_hint: "Only for an employment entered by mistake; one that ended gets an end date.",
         erase_title: "Erase the person",
-        erase_text: "Everything Samtal holds about the person is erased: details, employments, account and sessions. It cannot be undone. The logbook keeps only that it happened.",
-        erase_confirm: "Yes, erase the person and everything about them",
+        erase_text: "Everything Samtal holds about the person is erased in one step: details, employments, talks, account and sessions. It cannot be undone. For the pay survey, the gender, decade of birth and each employment's unit, months, rate and salary stay, without name or personal identity number. The logbook keeps only that it happened. You get a signed receipt.",
         erase: "Erase",
         new_title: "Add a person",
         create: "Add",
@@ -466,6 +468,9 @@ pub static TEXTS: Texts = Texts {
         person_created: "Person registered",
         person_updated: "Person's details changed",
         person_deleted: "Person erased",
+        person_erased: "Person erased with a receipt",
+        person_erasure_replayed: "Erasure replayed after a restore",
+        person_exported: "Person's data exported",
         person_viewed: "Person's record viewed",
         personnummer_revealed: "Personal identity number shown in full",
         org_unit_created: "Unit created",

@@ -82,6 +82,8 @@ pub struct PageErrorWords {
     pub no_such_employment: &'static str,
     pub own_person: &'static str,
     pub confirm_erase: &'static str,
+    pub erasure_mismatch: &'static str,
+    pub no_such_receipt: &'static str,
     pub account_taken: &'static str,
 }
 
@@ -127,6 +129,7 @@ pub struct Texts {
     pub organisation: OrganisationTexts,
     pub people: PeopleTexts,
     pub talks: &'static TalkTexts,
+    pub gdpr: &'static GdprTexts,
     pub page_errors: &'static PageErrorWords,
     pub gate: GateTexts,
     pub not_found: NotFoundTexts,
@@ -347,7 +350,6 @@ pub struct PeopleTexts {
     pub delete_employment_hint: &'static str,
     pub erase_title: &'static str,
     pub erase_text: &'static str,
-    pub erase_confirm: &'static str,
     pub erase: &'static str,
     pub new_title: &'static str,
     pub create: &'static str,
@@ -487,6 +489,9 @@ pub struct ActionTexts {
     pub person_created: &'static str,
     pub person_updated: &'static str,
     pub person_deleted: &'static str,
+    pub person_erased: &'static str,
+    pub person_erasure_replayed: &'static str,
+    pub person_exported: &'static str,
     pub person_viewed: &'static str,
     pub personnummer_revealed: &'static str,
     pub org_unit_created: &'static str,
@@ -579,6 +584,9 @@ impl ActionTexts {
             "person.created" => self.person_created,
             "person.updated" => self.person_updated,
             "person.deleted" => self.person_deleted,
+            "person.erased" => self.person_erased,
+            "person.erasure.replayed" => self.person_erasure_replayed,
+            "person.exported" => self.person_exported,
             "person.viewed" => self.person_viewed,
             "person.personnummer.revealed" => self.personnummer_revealed,
             "org_unit.created" => self.org_unit_created,
@@ -606,8 +614,10 @@ impl ActionTexts {
     }
 }
 
+mod gdpr_words;
 mod people_words;
 mod talk_words;
+pub use gdpr_words::GdprTexts;
 pub use talk_words::TalkTexts;
 
 #[cfg(test)]

@@ -101,7 +101,9 @@ pub static PAGE_ERRORS: PageErrorWords = PageErrorWords {
     own_manager: "En person kan inte vara sin egen chef.",
     no_such_employment: "Anställningen finns inte.",
     own_person: "Du kan inte radera personen som ditt eget konto hör till.",
-    confirm_erase: "Kryssa i rutan för att bekräfta raderingen.",
+    confirm_erase: "Skriv personens personnummer för att bekräfta raderingen.",
+    erasure_mismatch: "Det är inte den här personens personnummer. Ingenting raderades.",
+    no_such_receipt: "Det finns inget sådant raderingskvitto.",
     account_taken: "Ett annat konto är redan kopplat till personen.",
 };
 
@@ -241,6 +243,7 @@ pub static TEXTS: Texts = Texts {
     },
     page_errors: &PAGE_ERRORS,
     talks: &super::talk_words::SV,
+    gdpr: &super::gdpr_words::SV,
     people: PeopleTexts {
         account_title: "Konto för inloggning",
         account_label: "Kopplat konto",
@@ -309,8 +312,7 @@ pub static TEXTS: Texts = Texts {
         delete_employment: "Ta bort anställningen",
         delete_employment_hint: "Bara för en anställning som registrerats av misstag; en avslutad får ett slutdatum.",
         erase_title: "Radera personen",
-        erase_text: "Allt Samtal har om personen raderas: uppgifter, anställningar, konto och inloggningar. Det går inte att ångra. Loggboken behåller bara att det skedde.",
-        erase_confirm: "Ja, radera personen och allt om hen",
+        erase_text: "Allt Samtal har om personen raderas i ett steg: uppgifter, anställningar, samtal, konto och inloggningar. Det går inte att ångra. För lönekartläggningen finns kön, födelsedecennium och varje anställnings enhet, månader, omfattning och lön kvar, utan namn eller personnummer. Loggboken behåller bara att det skedde. Du får ett signerat kvitto.",
         erase: "Radera",
         new_title: "Lägg till person",
         create: "Lägg till",
@@ -467,6 +469,9 @@ pub static TEXTS: Texts = Texts {
         person_created: "Person registrerad",
         person_updated: "Personuppgifter ändrade",
         person_deleted: "Person raderad",
+        person_erased: "Person raderad med kvitto",
+        person_erasure_replayed: "Radering upprepad efter återställning",
+        person_exported: "Personens uppgifter exporterade",
         person_viewed: "Person visad",
         personnummer_revealed: "Personnummer visat i klartext",
         org_unit_created: "Enhet skapad",

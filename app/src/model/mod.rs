@@ -1,6 +1,7 @@
 //! Types and pure functions both sides use. Nothing here touches I/O.
 pub mod auth;
 pub mod format;
+pub mod gdpr;
 pub mod lang;
 pub mod people;
 pub mod personnummer;

@@ -1,5 +1,6 @@
 //! The `samtal` command line: one module per command family. Each family owns its arguments and
 //! its handler; this module holds the parser, the shared error type and the entry point.
+mod gdpr;
 mod keys;
 mod logbook;
 mod migrate;
@@ -13,6 +14,7 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 use app::{core::tenancy::TenancyError, model::slug::Slug};
 use clap::{Parser, Subcommand};
 
+pub use gdpr::GdprCommand;
 pub use keys::KeysCommand;
 pub use logbook::LogbookCommand;
 pub use migrate::MigrateArgs;
@@ -51,6 +53,9 @@ pub enum Command {
     /// A tenant's data keys: list, rotate, rewrap.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// GDPR rights: replay erasures after a restore, check a receipt.
+    #[command(subcommand)]
+    Gdpr(GdprCommand),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +92,8 @@ pub enum CliError {
     Files(#[from] app::core::files::FilesError),
     #[error("{} holds a development master key, but none was chosen: pass --dev-master-key to use it (local trials only), or set SAMTAL_MASTER_KEY_FILE", .0.display())]
     DevKeyNotChosen(PathBuf),
+    #[error("{0}")]
+    Gdpr(#[from] app::core::gdpr::GdprError),
     #[error("no master key: set SAMTAL_MASTER_KEY_FILE (or SAMTAL_MASTER_KEY), or for a local trial start the server once with --generate-master-key")]
     NoMasterKey,
 }
@@ -123,6 +130,7 @@ pub fn main() -> ExitCode {
             Command::Logbook(cmd) => logbook::run(cmd).await,
             Command::User(cmd) => user::run(cmd).await,
             Command::Keys(cmd) => keys::run(cmd).await,
+            Command::Gdpr(cmd) => gdpr::run(cmd).await,
         }
     });
     match result {

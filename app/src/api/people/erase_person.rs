@@ -2,34 +2,49 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// Erases a person and everything about them (the person chain). Admins only, with the box
-/// ticked, and never the person of the admin's own account.
+/// Erases a person and everything about them (the person chain), with a signed receipt in the
+/// erasure ledger (GDPR Art. 17), and leads to the receipt. Admins only, confirmed by typing the
+/// person's personnummer again, and never the person of the admin's own account.
 #[server(endpoint = "people/erase")]
-pub async fn erase_person(person_id: String, confirm: Option<String>) -> Result<(), AppError> {
+pub async fn erase_person(person_id: String, #[server(default)] personnummer: String) -> Result<String, AppError> {
     use crate::{
         core::{
             auth::{guard::Need, Role},
-            clock::SystemClock,
-            people::{access, register},
+            clock::{Clock, SystemClock},
+            gdpr,
+            people::access,
         },
         error::Problem,
+        model::personnummer::{Day, Personnummer},
     };
-    let id = super::checked_id(&person_id)?.to_string();
+    let id = crate::api::checked_id(&person_id, Problem::NoSuchPerson)?.to_string();
     let result = async {
         let (tenant, admin) = crate::api::require(Need::Role(Role::Admin)).await?;
-        if confirm.as_deref() != Some("yes") {
+        if personnummer.trim().is_empty() {
             return Err(AppError::Invalid(Problem::ConfirmErase));
         }
+        let today = Day::from_unix(SystemClock.now_ms() / 1000);
+        let typed = Personnummer::parse(&personnummer, today).map_err(|e| AppError::Invalid(super::pnr_problem(e)))?;
         if access::person_of(&tenant, &admin.id).await.map_err(super::people_error)?.as_deref() == Some(id.as_str()) {
             return Err(AppError::Invalid(Problem::OwnPerson));
         }
-        register::erase(&tenant, &SystemClock, admin.actor(), crate::api::origin(), &id)
-            .await
-            .map_err(super::people_error)
+        let state = crate::api::state()?;
+        let receipt = gdpr::erase(
+            &tenant,
+            state.tenancy.catalog(),
+            &SystemClock,
+            admin.actor(),
+            crate::api::origin(),
+            &id,
+            &typed,
+        )
+        .await
+        .map_err(crate::api::gdpr::gdpr_error)?;
+        Ok(receipt.id)
     }
     .await;
     match &result {
-        Ok(()) => crate::api::redirect_form_post("/people?done=person_erased"),
+        Ok(receipt) => crate::api::redirect_form_post(&format!("/admin/erasures/{receipt}?done=person_erased")),
         Err(e) => crate::api::redirect_form_post(&format!("/people/{id}?{}", e.to_query())),
     }
     result

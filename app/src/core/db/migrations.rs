@@ -43,7 +43,8 @@ macro_rules! migration {
     };
 }
 
-pub static CATALOG: &[Migration] = &[migration!("catalog", 1, "0001_tenants")];
+pub static CATALOG: &[Migration] =
+    &[migration!("catalog", 1, "0001_tenants"), migration!("catalog", 2, "0002_erasure_ledger")];
 pub static TENANT: &[Migration] = &[
     migration!("tenant", 1, "0001_organisation"),
     migration!("tenant", 2, "0002_logbook", per_backend),
@@ -55,6 +56,7 @@ pub static TENANT: &[Migration] = &[
     migration!("tenant", 8, "0008_data_keys", per_backend),
     migration!("tenant", 9, "0009_people", per_backend),
     migration!("tenant", 10, "0010_talks", per_backend),
+    migration!("tenant", 11, "0011_erasure"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

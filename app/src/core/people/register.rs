@@ -371,26 +371,3 @@ pub async fn update(
     tx.commit().await?;
     Ok(())
 }
-
-/// Erases a person and, through the person chain, everything about them (employments, their
-/// account and its sessions). Where they were someone's manager, that employment keeps no
-/// manager. Logged with the id only.
-pub async fn erase(
-    tenant: &Tenant,
-    clock: &dyn Clock,
-    actor: Actor,
-    origin: logbook::Origin,
-    id: &str,
-) -> Result<(), PeopleError> {
-    let mut tx = tenant.db().pool().begin().await?;
-    let done = sqlx::query("DELETE FROM persons WHERE id = $1").bind(id).execute(&mut *tx).await?;
-    if done.rows_affected() != 1 {
-        return Err(PeopleError::NoSuchPerson);
-    }
-    let event = Event::new(actor, Action::PersonDeleted, Outcome::Success)
-        .target(TargetType::Person, person_id(id)?)
-        .origin(origin);
-    logbook::append(&mut tx, tenant, clock, &event).await?;
-    tx.commit().await?;
-    Ok(())
-}

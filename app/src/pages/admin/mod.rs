@@ -1,3 +1,4 @@
+pub mod erasures;
 pub mod logbook;
 pub mod organisation;
 pub mod users;

@@ -4,6 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{gender_options, gender_word};
 use crate::{
+    api::gdpr::erasure_preview,
     api::people::{
         manager_choices, org_units, person_detail, reveal_personnummer, unlinked_accounts, AddEmployment,
         ChangeEmployment, DeleteEmployment, ErasePerson, LinkAccount, UpdatePerson,
@@ -12,6 +13,7 @@ use crate::{
     i18n::{use_lang, use_texts, words, Lang, PeopleTexts},
     model::{
         format::{format_percent, format_sek},
+        gdpr::ErasureCounts,
         people::{AccountChoice, EmploymentView, ManagerChoice, PersonView, UnitView},
     },
 };
@@ -49,7 +51,13 @@ pub fn PersonPage() -> impl IntoView {
                         } else {
                             None
                         };
-                        view! { <Person person choices lang /> }.into_any()
+                        // What an erasure would reach, for the admin to see before anything goes.
+                        let preview = if person.can_edit && !person.is_me {
+                            erasure_preview(person.id.clone()).await.ok()
+                        } else {
+                            None
+                        };
+                        view! { <Person person choices preview lang /> }.into_any()
                     })
                 }
             </Suspense>
@@ -62,6 +70,7 @@ pub fn PersonPage() -> impl IntoView {
 fn Person(
     person: PersonView,
     choices: Option<(Vec<UnitView>, Vec<ManagerChoice>, Vec<AccountChoice>)>,
+    preview: Option<ErasureCounts>,
     lang: Lang,
 ) -> impl IntoView {
     let t = &use_texts().people;
@@ -72,7 +81,7 @@ fn Person(
         if person.gender_manual { format!(" ({})", t.set_by_hand) } else { String::new() }
     );
     let edit = person.can_edit.then(|| view! { <EditPerson person=person.clone() /> });
-    let erase = (person.can_edit && !person.is_me).then(|| view! { <Erase id=person.id.clone() /> });
+    let erase = preview.map(|preview| view! { <Erase id=person.id.clone() preview /> });
     let (units, managers, accounts) = choices.unwrap_or_default();
     let link =
         person.can_edit.then(|| view! { <Account id=person.id.clone() linked=person.account.clone() accounts /> });
@@ -281,15 +290,29 @@ fn EditPerson(person: PersonView) -> impl IntoView {
 }
 
 #[component]
-fn Erase(id: String) -> impl IntoView {
+fn Erase(id: String, preview: ErasureCounts) -> impl IntoView {
     let t = &use_texts().people;
+    let g = use_texts().gdpr;
+    let counts = move |rows: Vec<(String, i64)>, id: &'static str| {
+        view! {
+            <dl class="facts counts" id=id>
+                {rows.into_iter().map(|(kind, n)| view! { <dt>{(g.kinds)(&kind)}</dt><dd data-kind=kind>{n}</dd> }).collect_view()}
+            </dl>
+        }
+    };
     view! {
         <section class="card" aria-labelledby="erase-title">
             <h2 id="erase-title">{t.erase_title}</h2>
             <p>{t.erase_text}</p>
+            <h3>{g.will_erase}</h3>
+            {counts(preview.erased, "erase-erased")}
+            <h3>{g.will_keep}</h3>
+            {counts(preview.kept, "erase-kept")}
             <form method="post" action=ErasePerson::url() class="form" id="erase-form">
                 <input type="hidden" name="person_id" value=id />
-                <label class="check"><input type="checkbox" name="confirm" value="yes" required />{t.erase_confirm}</label>
+                <label for="erase-pnr">{g.type_pnr}</label>
+                <input id="erase-pnr" name="personnummer" required autocomplete="off" spellcheck="false"
+                    inputmode="numeric" maxlength="13" />
                 <button type="submit" class="button secondary" id="erase-submit">{t.erase}</button>
             </form>
         </section>

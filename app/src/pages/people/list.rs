@@ -63,6 +63,7 @@ fn PeopleList(list: PeoplePage) -> impl IntoView {
                 <a class="button" href="/people/new" id="people-new">{t.new_person}</a>
                 <a class="button secondary" href="/people/import" id="people-import">{t.import}</a>
                 <a class="button secondary" href="/admin/units" id="people-units">{t.units}</a>
+                <a class="button secondary" href="/admin/erasures" id="people-erasures">{use_texts().gdpr.erasures}</a>
             </p>
         })}
         <section class="card" aria-labelledby="find-title">

@@ -1,0 +1,43 @@
+//! A person's rights under the GDPR: what the person chain holds about someone ([`holdings`]),
+//! erasure with a signed receipt and a ledger outside the tenant's database that a restore
+//! replays ([`erase`], [`ledger`], [`receipt`]).
+pub mod erase;
+pub mod holdings;
+pub mod ledger;
+pub mod receipt;
+
+pub use erase::{erase, replay, Replayed};
+pub use holdings::{holdings, Holdings};
+pub use receipt::Receipt;
+
+use crate::core::{crypto::CryptoError, logbook, people::PeopleError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum GdprError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("the erasure ledger (catalog): {0}")]
+    Ledger(#[source] sqlx::Error),
+    #[error("{0}")]
+    Crypto(#[from] CryptoError),
+    #[error("logbook: {0}")]
+    Logbook(#[from] logbook::LogbookError),
+    #[error("{0}")]
+    People(#[from] PeopleError),
+    #[error("no such person")]
+    NoSuchPerson,
+    #[error("the personal identity number typed is not this person's")]
+    ConfirmationMismatch,
+    #[error("no such receipt")]
+    NoSuchReceipt,
+    #[error("that is not an erasure receipt of this organisation")]
+    NotAReceipt,
+    #[error("the operating system's random source failed")]
+    Random,
+}
+
+pub(crate) fn new_id() -> Result<String, GdprError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|_| GdprError::Random)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}

@@ -1,0 +1,422 @@
+//! GDPR erasure on real databases, both backends: what the chain holds, the erasure reaching
+//! all of it in one transaction, the remnant, the signed receipt and the ledger's replay.
+use app::on_both_backends;
+use app::{
+    core::{
+        clock::SystemClock,
+        db::Backend,
+        gdpr::{self, ledger, GdprError, Receipt},
+        logbook::{self, Action, Actor, Event, Filter, Id, Origin, Outcome, TargetType},
+        people::{self, employment::EmploymentInput, org, NewPerson},
+        tenancy::Tenant,
+        testkit::TestEnv,
+    },
+    model::{
+        personnummer::{Day, Personnummer},
+        slug::Slug,
+    },
+};
+
+on_both_backends!(
+    an_erasure_reaches_everything_and_leaves_only_a_remnant_and_a_receipt,
+    an_erasure_that_fails_halfway_changes_nothing,
+    a_wrong_confirmation_erases_nothing,
+    replaying_the_ledger_erases_again_whoever_a_restore_brought_back,
+);
+
+const TODAY: Day = Day { year: 2026, month: 12, day: 4 };
+const ANNA: &str = "19850623-4320";
+const BO: &str = "19640823-3234";
+
+async fn setup(b: Backend) -> (TestEnv, Tenant) {
+    let env = TestEnv::new(b).await;
+    let slug = Slug::parse("acme").expect("slug");
+    env.tenancy.create_tenant(&slug, "Acme AB", env.target()).await.expect("create");
+    let tenant = env.tenancy.open_active(&slug).await.expect("open");
+    (env, tenant)
+}
+
+fn pnr(s: &str) -> Personnummer {
+    Personnummer::parse(s, TODAY).expect("valid personnummer")
+}
+
+/// Anna (employee, two employments, an account with a session, link and password history, a
+/// talk with texts, a private note and an addendum) reporting to Bo, who holds the talk.
+struct Org {
+    anna: String,
+    bo: String,
+    talk: String,
+}
+
+async fn org(t: &Tenant) -> Org {
+    let c = SystemClock;
+    let new = |n: &str, given: &str, family: &str| NewPerson {
+        personnummer: pnr(n),
+        given_name: given.into(),
+        family_name: family.into(),
+        email: Some(format!("{}@example.test", given.to_lowercase())),
+        gender: None,
+        employee_number: Some(format!("E-{given}")),
+    };
+    let bo = people::create(t, &c, Actor::System, &new(BO, "Bo", "Chefsson")).await.expect("bo");
+    let anna = people::create(t, &c, Actor::System, &new(ANNA, "Anna", "Ekström")).await.expect("anna");
+    let unit = org::create(t, &c, Actor::System, Origin::default(), "Sälj", None).await.expect("unit");
+    let job = |manager: Option<&str>, start: &str, end: Option<&str>, salary: i64| EmploymentInput {
+        unit_id: unit.clone(),
+        job_title: "Säljare hos Bo".into(),
+        manager_person_id: manager.map(str::to_string),
+        start_date: start.into(),
+        end_date: end.map(str::to_string),
+        rate_bp: 8_000,
+        monthly_salary_ore: salary,
+    };
+    for (who, j) in [
+        (&anna, job(Some(&bo), "2019-03-15", Some("2022-12-31"), 3_900_000)),
+        (&anna, job(Some(&bo), "2023-01-01", None, 4_450_000)),
+        (&bo, job(None, "2010-01-01", None, 6_500_000)),
+    ] {
+        people::employment::add(t, &c, Actor::System, Origin::default(), who, &j).await.expect("employ");
+    }
+    let pool = t.db().pool();
+    for (id, who, person) in [("acc-anna", "anna", &anna), ("acc-bo", "bo", &bo)] {
+        sqlx::query(
+            "INSERT INTO users (id, email, email_norm, display_name, role, status, person_id, created_at, updated_at) \
+             VALUES ($1, $2, $2, $3, 'employee', 'active', $4, 0, 0)",
+        )
+        .bind(id)
+        .bind(format!("{who}@example.test"))
+        .bind(format!("{who} display"))
+        .bind(person)
+        .execute(pool)
+        .await
+        .expect("user");
+    }
+    for sql in [
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, ip, user_agent) VALUES ('s-anna', 'acc-anna', 0, 0, '192.0.2.7', 'Firefox')",
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES ('s-bo', 'acc-bo', 0, 0)",
+        "INSERT INTO auth_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES ('tok-anna', 'acc-anna', 'reset', 0, 1)",
+        "INSERT INTO password_history (user_id, hash, created_at) VALUES ('acc-anna', 'argon-anna', 0)",
+    ] {
+        sqlx::query(sql).execute(pool).await.expect(sql);
+    }
+    let talk = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1".to_string();
+    sqlx::query(
+        "INSERT INTO talk_rounds (id, title, body, unit_id, starts_on, ends_on, created_at) \
+         VALUES ('r0r0r0r0r0r0r0r0r0r0r0r0r0r0r0r0', 'Lönesamtal 2026', '{}', $1, '2026-11-01', '2026-12-31', 0)",
+    )
+    .bind(&unit)
+    .execute(pool)
+    .await
+    .expect("round");
+    sqlx::query(
+        "INSERT INTO talks (id, round_id, person_id, manager_person_id, unit_id, status, version, created_at, updated_at) \
+         VALUES ($1, 'r0r0r0r0r0r0r0r0r0r0r0r0r0r0r0r0', $2, $3, $4, 'started', 1, 0, 0)",
+    )
+    .bind(&talk)
+    .bind(&anna)
+    .bind(&bo)
+    .bind(&unit)
+    .execute(pool)
+    .await
+    .expect("talk");
+    for kind in ["employee_prep", "notes"] {
+        sqlx::query("INSERT INTO talk_texts (id, talk_id, kind, body_sealed, version, updated_at) VALUES ($1, $2, $3, $4, 1, 0)")
+            .bind(format!("{talk}-{kind}"))
+            .bind(&talk)
+            .bind(kind)
+            .bind(vec![1u8, 2, 3])
+            .execute(pool)
+            .await
+            .expect("text");
+    }
+    sqlx::query(
+        "INSERT INTO talk_private_notes (id, talk_id, author_person_id, author_user_id, body_sealed, version, updated_at) \
+         VALUES ('pn1', $1, $2, 'acc-bo', $3, 1, 0)",
+    )
+    .bind(&talk)
+    .bind(&bo)
+    .bind(vec![4u8])
+    .execute(pool)
+    .await
+    .expect("private note");
+    sqlx::query("INSERT INTO talk_addenda (id, talk_id, author_person_id, body_sealed, created_at) VALUES ('ad1', $1, $2, $3, 0)")
+        .bind(&talk)
+        .bind(&bo)
+        .bind(vec![5u8])
+        .execute(pool)
+        .await
+        .expect("addendum");
+    let viewed = Event::new(Actor::System, Action::PersonViewed, Outcome::Success)
+        .target(TargetType::Person, Id::parse(&anna).expect("id"));
+    logbook::record(t, &SystemClock, &viewed).await.expect("event");
+    Org { anna, bo, talk }
+}
+
+async fn count(t: &Tenant, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(t.db().pool()).await.expect(sql);
+    n
+}
+
+async fn tables_and_columns(b: Backend, t: &Tenant) -> Vec<(String, String)> {
+    let sql = match b {
+        Backend::Sqlite => {
+            "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid"
+        }
+        Backend::Postgres => {
+            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+             WHERE table_schema = 'public' ORDER BY table_name, ordinal_position"
+        }
+    };
+    sqlx::query_as(sql).fetch_all(t.db().pool()).await.expect("columns")
+}
+
+/// Every (table, column) outside the logbook where one of `needles` appears.
+async fn rows_naming(b: Backend, t: &Tenant, needles: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (table, column) in tables_and_columns(b, t).await {
+        if table.starts_with("logbook") {
+            continue;
+        }
+        let cast = match b {
+            Backend::Sqlite => format!("CAST(\"{column}\" AS TEXT)"),
+            Backend::Postgres => format!("\"{column}\"::text"),
+        };
+        for needle in needles {
+            let sql = format!("SELECT COUNT(*) FROM \"{table}\" WHERE {cast} LIKE '%' || $1 || '%'");
+            let (n,): (i64,) = sqlx::query_as(&sql).bind(needle).fetch_one(t.db().pool()).await.expect("scan");
+            if n > 0 {
+                found.push(format!("{table}.{column} holds {needle:?}"));
+            }
+        }
+    }
+    found
+}
+
+async fn an_erasure_reaches_everything_and_leaves_only_a_remnant_and_a_receipt(b: Backend) {
+    let (env, t) = setup(b).await;
+    let o = org(&t).await;
+    let index = people::pnr_index(&t, &SystemClock, &pnr(ANNA)).await.expect("index");
+    let before = gdpr::holdings(&t, &o.anna).await.expect("holdings");
+    assert_eq!(
+        (before.employments, before.talks, before.talk_texts, before.private_notes, before.addenda),
+        (2, 1, 2, 1, 1)
+    );
+    assert_eq!((before.accounts, before.sessions, before.sign_in_links, before.password_history), (1, 1, 1, 1));
+    assert!(before.logbook_events >= 3, "created, employed twice, viewed: {}", before.logbook_events);
+    let bo = gdpr::holdings(&t, &o.bo).await.expect("bo's holdings");
+    assert_eq!((bo.talks_as_manager, bo.employments_managed, bo.addenda_written), (1, 2, 1));
+    assert_eq!(bo.private_notes, 1, "the note Bo wrote on Anna's talk is his");
+
+    let admin = Actor::User(Id::parse("acc-admin").expect("id"));
+    let r = gdpr::erase(&t, env.tenancy.catalog(), &SystemClock, admin, Origin::default(), &o.anna, &pnr(ANNA))
+        .await
+        .expect("erase");
+    // The receipt: signed, complete, nothing that names her but the blind index.
+    assert_eq!(r.erased_by, "user:acc-admin");
+    assert_eq!(r.personnummer_index, index);
+    assert_eq!(r.erased.get("employments"), Some(&2));
+    assert_eq!(r.erased.get("talk_texts"), Some(&2));
+    assert_eq!(r.erased.get("sessions"), Some(&1));
+    assert_eq!(r.kept.get("remnant_employments"), Some(&2));
+    let json = r.to_json();
+    for leak in ["Anna", "Ekström", "anna@", "19850623", "850623", "Säljare"] {
+        assert!(!json.contains(leak), "the receipt holds {leak:?}: {json}");
+    }
+    assert_eq!(Receipt::verify(&t, "acme", &json).expect("genuine"), r);
+    let forged = json.replace("\"talks\": 1", "\"talks\": 0");
+    assert_ne!(forged, json);
+    assert!(matches!(Receipt::verify(&t, "acme", &forged), Err(GdprError::NotAReceipt)));
+
+    // Nothing anywhere names her: her id, account, talk, names, e-mail, number, index, session.
+    let found = rows_naming(
+        b,
+        &t,
+        &[
+            &o.anna,
+            "acc-anna",
+            &o.talk,
+            "Anna",
+            "Ekström",
+            "anna@",
+            "E-Anna",
+            "s-anna",
+            "tok-anna",
+            "192.0.2.7",
+            &index,
+        ],
+    )
+    .await;
+    assert!(found.is_empty(), "{found:#?}");
+    // What stays: Bo, his account, and the remnant, which holds no identifier.
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM persons").await, 1);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM sessions").await, 1, "Bo's session stays");
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM talk_private_notes").await, 0, "it was on her talk");
+    let remnant: Vec<(String, i64)> =
+        sqlx::query_as("SELECT gender, birth_band FROM person_remnants").fetch_all(t.db().pool()).await.expect("r");
+    assert_eq!(remnant, vec![("female".to_string(), 1980)]);
+    let rows: Vec<(String, Option<String>, i64, i64)> = sqlx::query_as(
+        "SELECT start_month, end_month, rate_bp, monthly_salary_ore FROM remnant_employments ORDER BY start_month",
+    )
+    .fetch_all(t.db().pool())
+    .await
+    .expect("remnant rows");
+    assert_eq!(
+        rows,
+        vec![
+            ("2019-03".to_string(), Some("2022-12".to_string()), 8_000, 3_900_000),
+            ("2023-01".to_string(), None, 8_000, 4_450_000)
+        ]
+    );
+    let remnant_columns: Vec<String> = tables_and_columns(b, &t)
+        .await
+        .into_iter()
+        .filter(|(table, _)| table.starts_with("person_remnants") || table.starts_with("remnant_"))
+        .map(|(_, c)| c)
+        .collect();
+    for c in &remnant_columns {
+        assert!(!c.contains("person") && !c.contains("name") && !c.contains("pnr"), "the remnant has {c}");
+    }
+    // The ledger has it, by blind index; the logbook says it happened and stays intact.
+    let slug = t.slug().as_str();
+    let entries = ledger::by_index(env.tenancy.catalog(), slug, &index).await.expect("ledger");
+    assert_eq!(entries.len(), 1);
+    assert_eq!((entries[0].person_id.as_str(), entries[0].id.as_str()), (o.anna.as_str(), r.id.as_str()));
+    let events = logbook::list(&t, &Filter::default()).await.expect("events");
+    assert_eq!(events.iter().filter(|e| e.action == "person.erased").count(), 1);
+    assert!(logbook::verify(&t).await.expect("verify").problem.is_none());
+    assert!(matches!(gdpr::holdings(&t, &o.anna).await, Err(GdprError::NoSuchPerson)));
+    // Erasing the manager too: the talk is gone with Anna, his addendum and note with it.
+    gdpr::erase(&t, env.tenancy.catalog(), &SystemClock, Actor::System, Origin::default(), &o.bo, &pnr(BO))
+        .await
+        .expect("erase bo");
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM persons").await, 0);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM person_remnants").await, 2);
+    assert_eq!(ledger::list(env.tenancy.catalog(), slug).await.expect("list").len(), 2);
+    t.db().close().await;
+    env.cleanup().await;
+}
+
+async fn an_erasure_that_fails_halfway_changes_nothing(b: Backend) {
+    let (env, t) = setup(b).await;
+    let o = org(&t).await;
+    let before = gdpr::holdings(&t, &o.anna).await.expect("holdings");
+    let events_before = logbook::list(&t, &Filter::default()).await.expect("events").len();
+    // The cascade reaches the talk's texts after the remnant is written and the event appended.
+    let pool = t.db().pool();
+    match b {
+        Backend::Sqlite => {
+            sqlx::query(
+                "CREATE TRIGGER fail_halfway BEFORE DELETE ON talk_texts BEGIN SELECT RAISE(ABORT, 'injected'); END",
+            )
+            .execute(pool)
+            .await
+            .expect("trigger");
+        }
+        Backend::Postgres => {
+            sqlx::query(
+                "CREATE FUNCTION fail_halfway() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$",
+            )
+            .execute(pool)
+            .await
+            .expect("function");
+            sqlx::query(
+                "CREATE TRIGGER fail_halfway BEFORE DELETE ON talk_texts FOR EACH ROW EXECUTE FUNCTION fail_halfway()",
+            )
+            .execute(pool)
+            .await
+            .expect("trigger");
+        }
+    }
+    let result =
+        gdpr::erase(&t, env.tenancy.catalog(), &SystemClock, Actor::System, Origin::default(), &o.anna, &pnr(ANNA))
+            .await;
+    assert!(matches!(result, Err(GdprError::Db(_))), "{result:?}");
+    assert_eq!(gdpr::holdings(&t, &o.anna).await.expect("still there"), before);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM person_remnants").await, 0);
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM remnant_employments").await, 0);
+    assert!(ledger::list(env.tenancy.catalog(), "acme").await.expect("ledger").is_empty());
+    assert_eq!(logbook::list(&t, &Filter::default()).await.expect("events").len(), events_before);
+    t.db().close().await;
+    env.cleanup().await;
+}
+
+async fn a_wrong_confirmation_erases_nothing(b: Backend) {
+    let (env, t) = setup(b).await;
+    let o = org(&t).await;
+    let before = gdpr::holdings(&t, &o.anna).await.expect("holdings");
+    // Bo's number for Anna's record.
+    let result =
+        gdpr::erase(&t, env.tenancy.catalog(), &SystemClock, Actor::System, Origin::default(), &o.anna, &pnr(BO)).await;
+    assert!(matches!(result, Err(GdprError::ConfirmationMismatch)), "{result:?}");
+    let result = gdpr::erase(
+        &t,
+        env.tenancy.catalog(),
+        &SystemClock,
+        Actor::System,
+        Origin::default(),
+        "ffffffffffffffffffffffffffffffff",
+        &pnr(ANNA),
+    )
+    .await;
+    assert!(matches!(result, Err(GdprError::NoSuchPerson)), "{result:?}");
+    assert_eq!(gdpr::holdings(&t, &o.anna).await.expect("still there"), before);
+    assert!(ledger::list(env.tenancy.catalog(), "acme").await.expect("ledger").is_empty());
+    t.db().close().await;
+    env.cleanup().await;
+}
+
+/// A restore is simulated by putting the rows back as they were (on SQLite the file itself is
+/// copied back by `server/tests/cli.rs`): the replay erases her again, once, and keeps a new
+/// person registered later under the same number.
+async fn replaying_the_ledger_erases_again_whoever_a_restore_brought_back(b: Backend) {
+    let (env, t) = setup(b).await;
+    let o = org(&t).await;
+    let catalog = env.tenancy.catalog();
+    assert_eq!(gdpr::replay(&t, catalog, &SystemClock).await.expect("replay").erased_again, Vec::<String>::new());
+    let snapshot: (String, Vec<u8>, String, String, String, String, String) = sqlx::query_as(
+        "SELECT id, pnr_sealed, pnr_index, given_name, family_name, name_key, gender FROM persons WHERE id = $1",
+    )
+    .bind(&o.anna)
+    .fetch_one(t.db().pool())
+    .await
+    .expect("snapshot");
+    gdpr::erase(&t, catalog, &SystemClock, Actor::System, Origin::default(), &o.anna, &pnr(ANNA)).await.expect("erase");
+    // "Restore": her row is back, with an employment.
+    sqlx::query(
+        "INSERT INTO persons (id, pnr_sealed, pnr_index, given_name, family_name, name_key, gender, gender_source, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'personnummer', 0, 0)",
+    )
+    .bind(&snapshot.0)
+    .bind(&snapshot.1)
+    .bind(&snapshot.2)
+    .bind(&snapshot.3)
+    .bind(&snapshot.4)
+    .bind(&snapshot.5)
+    .bind(&snapshot.6)
+    .execute(t.db().pool())
+    .await
+    .expect("restore");
+    let r = gdpr::replay(&t, catalog, &SystemClock).await.expect("replay");
+    assert_eq!((r.recorded, r.erased_again), (1, vec![o.anna.clone()]));
+    assert!(people::find_by_personnummer(&t, &SystemClock, &pnr(ANNA)).await.expect("find").is_none());
+    let again = gdpr::replay(&t, catalog, &SystemClock).await.expect("replay again");
+    assert!(again.erased_again.is_empty(), "a second replay changes nothing");
+    // Registered again later: a new person, whom no replay touches.
+    let back = NewPerson {
+        personnummer: pnr(ANNA),
+        given_name: "Anna".into(),
+        family_name: "Ekström".into(),
+        email: None,
+        gender: None,
+        employee_number: None,
+    };
+    let new = people::create(&t, &SystemClock, Actor::System, &back).await.expect("rehired");
+    assert_ne!(new, o.anna);
+    assert!(gdpr::replay(&t, catalog, &SystemClock).await.expect("replay").erased_again.is_empty());
+    assert!(people::find_by_personnummer(&t, &SystemClock, &pnr(ANNA)).await.expect("find").is_some());
+    let events = logbook::list(&t, &Filter::default()).await.expect("events");
+    assert_eq!(events.iter().filter(|e| e.action == "person.erasure.replayed").count(), 1);
+    t.db().close().await;
+    env.cleanup().await;
+}
