@@ -537,6 +537,28 @@ for (const vp of VIEWPORTS) {
       await noHorizontalScroll(page);
       await page.goto(base + `/admin/logbook?action=person.personnummer.revealed`);
       assert((await page.textContent("#log-table")).includes("person.personnummer.revealed"), "the reveal is not logged");
+      // Access (GDPR Art. 15/20): the admin answers Rut's request with the number typed — the
+      // file, then the page to print.
+      await page.goto(base + "/people");
+      await page.fill("#find-pnr", report);
+      await Promise.all([page.waitForURL(/\/people\/[0-9a-f]{32}$/), page.click("#find-submit")]);
+      await page.fill("#export-pnr", report);
+      const [exported] = await Promise.all([page.waitForEvent("download"), page.click("#export-json")]);
+      assert(exported.suggestedFilename() === "samtal-person-data.json", exported.suggestedFilename());
+      const data = JSON.parse(readFileSync(await exported.path(), "utf8"));
+      assert(data.type === "samtal.person-export" && data.person.personnummer === report, JSON.stringify(data.person));
+      assert(data.employments.length === 1 && data.employments[0].manager === `Bengt Boss${vp.name}`, JSON.stringify(data.employments));
+      await page.fill("#export-pnr", report);
+      await Promise.all([page.waitForURL(/\/api\/gdpr\/export$/), page.click("#export-html")]);
+      assert((await page.textContent("h1")).includes(`Rut Rapport${vp.name}`), "the print view");
+      assert((await page.textContent("#export-person")).includes(report), "the print view's number");
+      await noHorizontalScroll(page);
+      await page.screenshot({ path: join(shots, `person-export-${vp.name}.png`), fullPage: true });
+      // One's own data from the account page.
+      await page.goto(base + "/account");
+      const [mine] = await Promise.all([page.waitForEvent("download"), page.click("#my-data-json")]);
+      const own = JSON.parse(readFileSync(await mine.path(), "utf8"));
+      assert(own.type === "samtal.person-export" && own.accounts.some((a) => a.email === demo.admin.email), JSON.stringify(own.accounts));
       // Erasure (GDPR Art. 17): found by personnummer again, what goes is counted first, the
       // number typed again confirms, and the signed receipt downloads.
       await page.goto(base + "/people");

@@ -4,10 +4,12 @@ use app::on_both_backends;
 use app::{
     core::{
         clock::SystemClock,
+        crypto,
         db::Backend,
         gdpr::{self, ledger, GdprError, Receipt},
         logbook::{self, Action, Actor, Event, Filter, Id, Origin, Outcome, TargetType},
         people::{self, employment::EmploymentInput, org, NewPerson},
+        talks::{ADDENDUM, PRIVATE, TEXT},
         tenancy::Tenant,
         testkit::TestEnv,
     },
@@ -22,6 +24,7 @@ on_both_backends!(
     an_erasure_that_fails_halfway_changes_nothing,
     a_wrong_confirmation_erases_nothing,
     replaying_the_ledger_erases_again_whoever_a_restore_brought_back,
+    an_export_holds_everything_about_the_person_and_nothing_about_anyone_else,
 );
 
 const TODAY: Day = Day { year: 2026, month: 12, day: 4 };
@@ -102,9 +105,10 @@ async fn org(t: &Tenant) -> Org {
     let talk = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1".to_string();
     sqlx::query(
         "INSERT INTO talk_rounds (id, title, body, unit_id, starts_on, ends_on, created_at) \
-         VALUES ('r0r0r0r0r0r0r0r0r0r0r0r0r0r0r0r0', 'Lönesamtal 2026', '{}', $1, '2026-11-01', '2026-12-31', 0)",
+         VALUES ('r0r0r0r0r0r0r0r0r0r0r0r0r0r0r0r0', 'Lönesamtal 2026', $2, $1, '2026-11-01', '2026-12-31', 0)",
     )
     .bind(&unit)
+    .bind(r#"{"sections":[{"id":"s1","title":"Mål","questions":[{"id":"q1","text":"Vad vill du göra?","help":"","answered_by":"both"}]}]}"#)
     .execute(pool)
     .await
     .expect("round");
@@ -119,12 +123,16 @@ async fn org(t: &Tenant) -> Org {
     .execute(pool)
     .await
     .expect("talk");
-    for kind in ["employee_prep", "notes"] {
+    for (kind, text) in
+        [("employee_prep", r#"{"q1":{"text":"ANNA-PREP leda projekt"}}"#), ("notes", "ANNA-NOTES kundansvar")]
+    {
+        let id = format!("{talk}-{kind}");
+        let sealed = crypto::seal(t, &c, TEXT.at(&id), &text.to_string()).await.expect("seal");
         sqlx::query("INSERT INTO talk_texts (id, talk_id, kind, body_sealed, version, updated_at) VALUES ($1, $2, $3, $4, 1, 0)")
-            .bind(format!("{talk}-{kind}"))
+            .bind(&id)
             .bind(&talk)
             .bind(kind)
-            .bind(vec![1u8, 2, 3])
+            .bind(sealed.as_bytes().to_vec())
             .execute(pool)
             .await
             .expect("text");
@@ -135,14 +143,14 @@ async fn org(t: &Tenant) -> Org {
     )
     .bind(&talk)
     .bind(&bo)
-    .bind(vec![4u8])
+    .bind(crypto::seal(t, &c, PRIVATE.at("pn1"), &"BO-PRIVATE tankar".to_string()).await.expect("seal").as_bytes().to_vec())
     .execute(pool)
     .await
     .expect("private note");
     sqlx::query("INSERT INTO talk_addenda (id, talk_id, author_person_id, body_sealed, created_at) VALUES ('ad1', $1, $2, $3, 0)")
         .bind(&talk)
         .bind(&bo)
-        .bind(vec![5u8])
+        .bind(crypto::seal(t, &c, ADDENDUM.at("ad1"), &"BO-ADDENDUM rättelse".to_string()).await.expect("seal").as_bytes().to_vec())
         .execute(pool)
         .await
         .expect("addendum");
@@ -417,6 +425,63 @@ async fn replaying_the_ledger_erases_again_whoever_a_restore_brought_back(b: Bac
     assert!(people::find_by_personnummer(&t, &SystemClock, &pnr(ANNA)).await.expect("find").is_some());
     let events = logbook::list(&t, &Filter::default()).await.expect("events");
     assert_eq!(events.iter().filter(|e| e.action == "person.erasure.replayed").count(), 1);
+    t.db().close().await;
+    env.cleanup().await;
+}
+
+async fn an_export_holds_everything_about_the_person_and_nothing_about_anyone_else(b: Backend) {
+    use app::core::gdpr::Requester;
+    let (env, t) = setup(b).await;
+    let o = org(&t).await;
+    let admin = Actor::User(Id::parse("acc-admin").expect("id"));
+    let e = gdpr::export(&t, &SystemClock, admin.clone(), Origin::default(), &o.anna, Requester::Admin)
+        .await
+        .expect("export");
+    let json = e.to_json();
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(v["type"], "samtal.person-export");
+    assert_eq!(v["person"]["personnummer"], "19850623-4320");
+    assert_eq!(v["person"]["email"], "anna@example.test");
+    assert_eq!(v["employments"].as_array().map(Vec::len), Some(2));
+    assert_eq!(v["accounts"][0]["email"], "anna@example.test");
+    assert_eq!(v["sessions"][0]["ip"], "192.0.2.7");
+    assert_eq!(v["talks"][0]["preparation"]["q1"]["text"], "ANNA-PREP leda projekt");
+    assert_eq!(v["talks"][0]["notes"], "ANNA-NOTES kundansvar");
+    assert_eq!(v["talks"][0]["addenda"][0]["text"], "BO-ADDENDUM rättelse");
+    assert_eq!(v["talks"][0]["manager"], "Bo Chefsson");
+    assert!(v["talks"][0]["manager_assessment"].is_null(), "not shown before both are done");
+    let actions: Vec<&str> =
+        v["logbook"]["events"].as_array().expect("events").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert!(actions.contains(&"person.viewed") && actions.contains(&"person.created"), "{actions:?}");
+    // Nothing about Bo beyond his name as her manager: not his number, e-mail, salary or note.
+    for other in ["19640823", "640823", "bo@example.test", "6500000", "BO-PRIVATE", "s-bo", "acc-bo"] {
+        assert!(!json.contains(other), "the export holds {other:?}");
+    }
+    // Logged before anything was read: the export, and the talk opened as hers.
+    let events = logbook::list(&t, &Filter::default()).await.expect("events");
+    assert_eq!(events.iter().filter(|e| e.action == "person.exported").count(), 1);
+    assert_eq!(events.iter().filter(|e| e.action == "talk.viewed").count(), 1);
+    // Bo's export: his private note only when he asks himself, never for an admin.
+    let by_admin =
+        gdpr::export(&t, &SystemClock, admin, Origin::default(), &o.bo, Requester::Admin).await.expect("export");
+    assert_eq!((by_admin.private_notes.count, by_admin.private_notes.included), (1, false));
+    assert!(!by_admin.to_json().contains("BO-PRIVATE"));
+    assert_eq!(by_admin.talks_as_manager.len(), 1);
+    assert_eq!(by_admin.talks_as_manager[0].employee, "Anna Ekström");
+    assert!(!by_admin.to_json().contains("ANNA-NOTES"), "her talk's texts are in her export, not his");
+    let own = Actor::User(Id::parse("acc-bo").expect("id"));
+    let by_himself =
+        gdpr::export(&t, &SystemClock, own, Origin::default(), &o.bo, Requester::Themselves).await.expect("export");
+    assert!(by_himself.private_notes.included);
+    assert_eq!(by_himself.private_notes.notes[0].text, "BO-PRIVATE tankar");
+    let events = logbook::list(&t, &Filter::default()).await.expect("events");
+    assert_eq!(events.iter().filter(|e| e.action == "talk.private_note.viewed").count(), 1);
+    // A typed number confirms an admin's export, as it does an erasure.
+    gdpr::export::check_number(&t, &SystemClock, &o.anna, &pnr(ANNA)).await.expect("hers");
+    assert!(matches!(
+        gdpr::export::check_number(&t, &SystemClock, &o.anna, &pnr(BO)).await,
+        Err(GdprError::ConfirmationMismatch)
+    ));
     t.db().close().await;
     env.cleanup().await;
 }

@@ -113,6 +113,9 @@ struct Res {
     location: Option<String>,
     cookies: Vec<String>,
     body: String,
+    /// Content-Type and Cache-Control.
+    kind: Option<String>,
+    cache: Option<String>,
 }
 
 impl Fx {
@@ -120,7 +123,9 @@ impl Fx {
         let config = HttpConfig { site_root: self.site.path().to_path_buf(), ..HttpConfig::default() };
         let res = router(&config, self.state.clone()).oneshot(req).await.expect("infallible");
         let status = res.status();
-        let location = res.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(String::from);
+        let header_of = |h: header::HeaderName| res.headers().get(h).and_then(|v| v.to_str().ok()).map(String::from);
+        let (location, kind, cache) =
+            (header_of(header::LOCATION), header_of(header::CONTENT_TYPE), header_of(header::CACHE_CONTROL));
         let cookies = res
             .headers()
             .get_all(header::SET_COOKIE)
@@ -128,7 +133,7 @@ impl Fx {
             .filter_map(|v| v.to_str().ok().and_then(|c| c.split(';').next()).map(String::from))
             .collect();
         let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes()).into_owned();
-        Res { status, location, cookies, body }
+        Res { status, location, cookies, body, kind, cache }
     }
 
     /// POSTs a server function as a same-origin browser; `html` asks for the plain-form answer.
@@ -325,6 +330,30 @@ async fn every_people_function_keeps_to_the_role_and_the_reporting_line(b: Backe
     let bad_pnr =
         f.post("/api/people/create", "personnummer=19641323-3234&given_name=A&family_name=B", &admin, false).await;
     assert!(bad_pnr.body.contains("pnr_month"), "{}", bad_pnr.body);
+    // The export (GDPR Art. 15/20): an admin, with the number typed; the person themselves.
+    let export = |n: usize, format: &str| {
+        format!("person_id={}&personnummer={}&format={format}&lang=en", f.ola, enc(&f.pnr[n].formatted()))
+    };
+    for cookie in [&mia, &ola] {
+        let res = f.post("/api/gdpr/export", &export(2, "json"), cookie, false).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "a manager or the employee through the admin's door");
+    }
+    let res = f.post("/api/gdpr/export", &export(1, "json"), &admin, false).await;
+    assert!(res.body.contains("erasure_mismatch"), "Mia's number for Ola: {}", res.body);
+    let res = f.post("/api/gdpr/export", &export(2, "json"), &admin, false).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert_eq!(res.cache.as_deref(), Some("no-store"));
+    assert!(res.kind.as_deref().is_some_and(|k| k.starts_with("application/json")), "{:?}", res.kind);
+    assert!(res.body.contains(&f.pnr[2].formatted()) && !res.body.contains(&f.pnr[1].formatted()), "{}", res.body);
+    let res = f.post("/api/gdpr/export", &export(2, "html"), &admin, false).await;
+    assert!(res.kind.as_deref().is_some_and(|k| k.starts_with("text/html")), "{:?}", res.kind);
+    assert!(res.body.starts_with("<!DOCTYPE html>") && res.body.contains("export-person"), "{}", res.body);
+    let own = f.post("/api/gdpr/my_data", "format=json", &ola, false).await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+    assert!(own.body.contains(&f.pnr[2].formatted()) && !own.body.contains(&f.pnr[1].formatted()), "{}", own.body);
+    assert_eq!(f.post("/api/gdpr/my_data", "format=json", "", false).await.status, StatusCode::UNAUTHORIZED);
+    let exported = f.events().await.iter().filter(|e| e.action == "person.exported").count();
+    assert_eq!(exported, 3, "every export is logged");
     let erase = f.post("/api/people/erase", &format!("person_id={}", f.sam), &admin, false).await;
     assert!(erase.body.contains("confirm_erase"), "the number must be typed: {}", erase.body);
     let wrong = format!("person_id={}&personnummer={}", f.sam, enc(&f.pnr[2].formatted()));

@@ -32,7 +32,25 @@ pub fn AccountPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <MyData lang />
         </Gate>
+    }
+}
+
+/// One's own data (GDPR Art. 15 and 20): a file to take along, or a page to read and print.
+#[component]
+fn MyData(lang: Lang) -> impl IntoView {
+    let g = use_texts().gdpr;
+    view! {
+        <section class="card" aria-labelledby="my-data-title">
+            <h2 id="my-data-title">{g.my_data}</h2>
+            <p>{g.my_data_text}</p>
+            <form method="post" action=crate::api::gdpr::MyData::url() class="actions" id="my-data">
+                <input type="hidden" name="lang" value=lang.code() />
+                <button type="submit" class="button secondary" name="format" value="json" id="my-data-json">{g.download_json}</button>
+                <button type="submit" class="button secondary" name="format" value="html" id="my-data-html">{g.view_print}</button>
+            </form>
+        </section>
     }
 }
 

@@ -2,9 +2,12 @@
 //! the ledger's receipts. Admins only, through the one guard.
 mod erasure_preview;
 mod erasures;
+mod export_html;
+mod person_export;
 mod receipt_file;
 pub use erasure_preview::*;
 pub use erasures::*;
+pub use person_export::*;
 pub use receipt_file::*;
 
 #[cfg(feature = "ssr")]
@@ -27,6 +30,36 @@ mod server_side {
             GdprError::Crypto(c) if c.is_unreadable() => AppError::Unreadable,
             other => crate::api::internal(other),
         }
+    }
+
+    /// The export as the response: a JSON file, or (`html`) a page to read and print. Either way
+    /// `no-store`, and a file name that names no one.
+    pub(crate) fn send_export(
+        export: crate::core::gdpr::PersonExport,
+        format: &str,
+        lang: &str,
+    ) -> Result<leptos::server_fn::codec::TextStream<AppError>, AppError> {
+        use http::{header, HeaderValue};
+        use leptos::prelude::use_context;
+        let html = format == "html";
+        let body = if html {
+            let lang = crate::model::lang::Lang::parse(lang).unwrap_or_default();
+            super::export_html::render(&export, lang)
+        } else {
+            export.to_json()
+        };
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            let (kind, disposition) = if html {
+                ("text/html; charset=utf-8", "inline")
+            } else {
+                ("application/json; charset=utf-8", "attachment; filename=\"samtal-person-data.json\"")
+            };
+            res.insert_header(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+            res.insert_header(header::CONTENT_DISPOSITION, HeaderValue::from_static(disposition));
+            res.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            res.set_status(http::StatusCode::OK);
+        }
+        Ok(leptos::server_fn::codec::TextStream::new(futures::stream::once(async move { Ok(body) })))
     }
 
     pub(crate) fn view_of(r: &Receipt, erased_at_ms: i64, genuine: bool) -> ErasureView {

@@ -63,6 +63,18 @@ impl Holdings {
 const THEIR_TALKS: &str = "SELECT id FROM talks WHERE person_id = $1";
 const THEIR_ACCOUNTS: &str = "SELECT id FROM users WHERE person_id = $1";
 
+/// The logbook events about person `$1`: naming them, one of their accounts, talks or
+/// employments, or done by one of their accounts.
+pub(super) fn about_them() -> String {
+    format!(
+        "(target_type = 'person' AND target_id = $1) \
+         OR (target_type = 'user' AND target_id IN ({THEIR_ACCOUNTS})) \
+         OR (target_type = 'talk' AND target_id IN ({THEIR_TALKS})) \
+         OR (target_type = 'employment' AND target_id IN (SELECT id FROM employments WHERE person_id = $1)) \
+         OR actor IN (SELECT 'user:' || id FROM users WHERE person_id = $1)"
+    )
+}
+
 /// The counts for `person_id`, on `conn` (inside the erasure's transaction, or on its own).
 pub async fn holdings_on(conn: &mut AnyConnection, person_id: &str) -> Result<Holdings, GdprError> {
     let queries = [
@@ -79,13 +91,7 @@ pub async fn holdings_on(conn: &mut AnyConnection, person_id: &str) -> Result<Ho
         format!("SELECT COUNT(*) FROM auth_tokens WHERE user_id IN ({THEIR_ACCOUNTS})"),
         format!("SELECT COUNT(*) FROM password_history WHERE user_id IN ({THEIR_ACCOUNTS})"),
         format!("SELECT COUNT(*) FROM import_drafts WHERE user_id IN ({THEIR_ACCOUNTS})"),
-        format!(
-            "SELECT COUNT(*) FROM logbook WHERE (target_type = 'person' AND target_id = $1) \
-             OR (target_type = 'user' AND target_id IN ({THEIR_ACCOUNTS})) \
-             OR (target_type = 'talk' AND target_id IN ({THEIR_TALKS})) \
-             OR (target_type = 'employment' AND target_id IN (SELECT id FROM employments WHERE person_id = $1)) \
-             OR actor IN (SELECT 'user:' || id FROM users WHERE person_id = $1)"
-        ),
+        format!("SELECT COUNT(*) FROM logbook WHERE {}", about_them()),
         "SELECT COUNT(*) FROM talks WHERE manager_person_id = $1".to_string(),
         "SELECT COUNT(*) FROM employments WHERE manager_person_id = $1 AND person_id <> $1".to_string(),
         format!("SELECT COUNT(*) FROM talk_addenda WHERE author_person_id = $1 AND talk_id NOT IN ({THEIR_TALKS})"),

@@ -1,12 +1,15 @@
 //! A person's rights under the GDPR: what the person chain holds about someone ([`holdings`]),
 //! erasure with a signed receipt and a ledger outside the tenant's database that a restore
-//! replays ([`erase`], [`ledger`], [`receipt`]).
+//! replays ([`erase`], [`ledger`], [`receipt`]), and the export of everything about a person
+//! ([`export`]).
 pub mod erase;
+pub mod export;
 pub mod holdings;
 pub mod ledger;
 pub mod receipt;
 
 pub use erase::{erase, replay, Replayed};
+pub use export::{export, PersonExport, Requester};
 pub use holdings::{holdings, Holdings};
 pub use receipt::Receipt;
 
@@ -24,6 +27,8 @@ pub enum GdprError {
     Logbook(#[from] logbook::LogbookError),
     #[error("{0}")]
     People(#[from] PeopleError),
+    #[error("talks: {0}")]
+    Talk(String),
     #[error("no such person")]
     NoSuchPerson,
     #[error("the personal identity number typed is not this person's")]

@@ -81,6 +81,7 @@ fn Person(
         if person.gender_manual { format!(" ({})", t.set_by_hand) } else { String::new() }
     );
     let edit = person.can_edit.then(|| view! { <EditPerson person=person.clone() /> });
+    let export = preview.is_some().then(|| view! { <Export id=person.id.clone() lang /> });
     let erase = preview.map(|preview| view! { <Erase id=person.id.clone() preview /> });
     let (units, managers, accounts) = choices.unwrap_or_default();
     let link =
@@ -129,6 +130,7 @@ fn Person(
         </section>
         {edit}
         {link}
+        {export}
         {erase}
     }
 }
@@ -285,6 +287,30 @@ fn EditPerson(person: PersonView) -> impl IntoView {
                     <button type="submit" class="button" id="edit-save">{t.save}</button>
                 </form>
             </details>
+        </section>
+    }
+}
+
+/// An admin answers a person's access request: the export, confirmed by the number the
+/// request names.
+#[component]
+fn Export(id: String, lang: Lang) -> impl IntoView {
+    let g = use_texts().gdpr;
+    view! {
+        <section class="card" aria-labelledby="export-title">
+            <h2 id="export-title">{g.export_card}</h2>
+            <p>{g.export_card_text}</p>
+            <form method="post" action=crate::api::gdpr::PersonExport::url() class="form" id="export-form">
+                <input type="hidden" name="person_id" value=id />
+                <input type="hidden" name="lang" value=lang.code() />
+                <label for="export-pnr">{g.type_pnr}</label>
+                <input id="export-pnr" name="personnummer" required autocomplete="off" spellcheck="false"
+                    inputmode="numeric" maxlength="13" />
+                <div class="actions">
+                    <button type="submit" class="button secondary" name="format" value="json" id="export-json">{g.download_json}</button>
+                    <button type="submit" class="button secondary" name="format" value="html" id="export-html">{g.view_print}</button>
+                </div>
+            </form>
         </section>
     }
 }
