@@ -157,7 +157,8 @@ async function pageWords(page) {
     const data = "script, style, noscript, code, .tech, .brand, #org-name, #account-link, [lang]:not(html), " +
       "#log-table tbody, #log-user option, #users .row-main strong, #users .row-meta, #sessions .row-main, " +
       "#sessions .row-meta, #org-time-zone, h1:has(+ #start-role), #people, #units .row-main, #units select, " +
-      "#new-unit-parent, #rounds .row-link, #rounds .unit-name, #templates .row-link, #round-template, #round-unit";
+      "#new-unit-parent, #rounds .row-link, #rounds .unit-name, #templates .row-link, #round-template, #round-unit, " +
+      "#erasures .row-link";
     const words = document.title.split(" · ");
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {

@@ -357,6 +357,8 @@ async fn a_wrong_confirmation_erases_nothing(b: Backend) {
     let result =
         gdpr::erase(&t, env.tenancy.catalog(), &SystemClock, Actor::System, Origin::default(), &o.anna, &pnr(BO)).await;
     assert!(matches!(result, Err(GdprError::ConfirmationMismatch)), "{result:?}");
+    let events = logbook::list(&t, &Filter::default()).await.expect("events");
+    assert_eq!(events.iter().filter(|e| e.action == "person.erased" && e.outcome == "failure").count(), 1, "logged");
     let result = gdpr::erase(
         &t,
         env.tenancy.catalog(),
@@ -368,7 +370,12 @@ async fn a_wrong_confirmation_erases_nothing(b: Backend) {
     )
     .await;
     assert!(matches!(result, Err(GdprError::NoSuchPerson)), "{result:?}");
-    assert_eq!(gdpr::holdings(&t, &o.anna).await.expect("still there"), before);
+    let after = gdpr::holdings(&t, &o.anna).await.expect("still there");
+    assert_eq!(
+        after,
+        gdpr::Holdings { logbook_events: before.logbook_events + 1, ..before },
+        "only the refusal's event"
+    );
     assert!(ledger::list(env.tenancy.catalog(), "acme").await.expect("ledger").is_empty());
     t.db().close().await;
     env.cleanup().await;
@@ -477,11 +484,14 @@ async fn an_export_holds_everything_about_the_person_and_nothing_about_anyone_el
     let events = logbook::list(&t, &Filter::default()).await.expect("events");
     assert_eq!(events.iter().filter(|e| e.action == "talk.private_note.viewed").count(), 1);
     // A typed number confirms an admin's export, as it does an erasure.
-    gdpr::export::check_number(&t, &SystemClock, &o.anna, &pnr(ANNA)).await.expect("hers");
+    let (sys, none) = (Actor::System, Origin::default());
+    gdpr::export::check_number(&t, &SystemClock, sys.clone(), none.clone(), &o.anna, &pnr(ANNA)).await.expect("hers");
     assert!(matches!(
-        gdpr::export::check_number(&t, &SystemClock, &o.anna, &pnr(BO)).await,
+        gdpr::export::check_number(&t, &SystemClock, sys, none, &o.anna, &pnr(BO)).await,
         Err(GdprError::ConfirmationMismatch)
     ));
+    let events = logbook::list(&t, &Filter::default()).await.expect("events");
+    assert_eq!(events.iter().filter(|e| e.action == "person.exported" && e.outcome == "failure").count(), 1);
     t.db().close().await;
     env.cleanup().await;
 }

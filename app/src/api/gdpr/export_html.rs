@@ -31,6 +31,12 @@ fn opt(s: &Option<String>) -> String {
     s.as_deref().map(esc).unwrap_or_else(|| "–".into())
 }
 
+fn none_if_empty(out: &mut String, empty: bool) {
+    if empty {
+        out.push_str("<p class=\"empty\">–</p>");
+    }
+}
+
 fn facts(out: &mut String, rows: &[(&str, String)]) {
     out.push_str("<dl class=\"facts\">");
     for (k, v) in rows {
@@ -72,7 +78,8 @@ pub fn render(e: &PersonExport, lang: Lang) -> String {
         out,
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} · {}</title><link rel=\"stylesheet\" href=\"/pkg/samtal.css\"></head>\
+         <title>{} · {}</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\
+         <link rel=\"stylesheet\" href=\"/pkg/samtal.css\"></head>\
          <body class=\"export\"><main id=\"main\"><h1>{}</h1><p>{} {} · {}</p>",
         lang.code(),
         esc(g.export_title),
@@ -92,11 +99,12 @@ pub fn render(e: &PersonExport, lang: Lang) -> String {
             (t.people.family_name, esc(&p.family_name)),
             (t.people.email, opt(&p.email)),
             (t.people.employee_number, opt(&p.employee_number)),
-            (t.people.gender, esc(p.gender)),
+            (t.people.gender, esc(crate::pages::people::gender_word(&t.people, p.gender))),
         ],
     );
     out.push_str("</section>");
     let _ = write!(out, "<section class=\"card\" id=\"export-employments\"><h2>{}</h2>", esc(t.people.employments));
+    none_if_empty(&mut out, e.employments.is_empty());
     for j in &e.employments {
         facts(
             &mut out,
@@ -113,6 +121,7 @@ pub fn render(e: &PersonExport, lang: Lang) -> String {
     }
     out.push_str("</section>");
     let _ = write!(out, "<section class=\"card\" id=\"export-accounts\"><h2>{}</h2>", esc(g.export_accounts));
+    none_if_empty(&mut out, e.accounts.is_empty());
     for a in &e.accounts {
         facts(
             &mut out,
@@ -124,7 +133,9 @@ pub fn render(e: &PersonExport, lang: Lang) -> String {
             ],
         );
     }
-    let _ = write!(out, "<h3>{}</h3><ul>", esc(g.export_sessions));
+    let _ = write!(out, "<h3>{}</h3>", esc(g.export_sessions));
+    none_if_empty(&mut out, e.sessions.is_empty());
+    out.push_str("<ul>");
     for s in &e.sessions {
         let _ = write!(
             out,
@@ -137,6 +148,7 @@ pub fn render(e: &PersonExport, lang: Lang) -> String {
     }
     out.push_str("</ul></section>");
     let _ = write!(out, "<section class=\"card\" id=\"export-talks\"><h2>{}</h2>", esc(g.export_talks));
+    none_if_empty(&mut out, e.talks.is_empty() && e.talks_as_manager.is_empty());
     for talk in &e.talks {
         let _ = write!(out, "<article class=\"export-talk\"><h3>{}</h3>", esc(&talk.round));
         facts(

@@ -62,6 +62,14 @@ mod server_side {
         Ok(leptos::server_fn::codec::TextStream::new(futures::stream::once(async move { Ok(body) })))
     }
 
+    /// A receipt's counts in the order the preview shows them (the JSON keeps them sorted).
+    fn in_order(counts: &std::collections::BTreeMap<String, i64>, order: &[(&str, i64)]) -> Vec<(String, i64)> {
+        let mut out: Vec<(String, i64)> =
+            order.iter().filter_map(|(k, _)| counts.get(*k).map(|n| (k.to_string(), *n))).collect();
+        out.extend(counts.iter().filter(|(k, _)| !order.iter().any(|(o, _)| o == k)).map(|(k, n)| (k.clone(), *n)));
+        out
+    }
+
     pub(crate) fn view_of(r: &Receipt, erased_at_ms: i64, genuine: bool) -> ErasureView {
         ErasureView {
             id: r.id.clone(),
@@ -70,8 +78,8 @@ mod server_side {
             erased_by: r.erased_by.clone(),
             reason: r.reason.clone(),
             personnummer_index: r.personnummer_index.clone(),
-            erased: r.erased.iter().map(|(k, v)| (k.clone(), *v)).collect(),
-            kept: r.kept.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            erased: in_order(&r.erased, &crate::core::gdpr::Holdings::default().erased()),
+            kept: in_order(&r.kept, &crate::core::gdpr::Holdings::default().kept()),
             genuine,
         }
     }

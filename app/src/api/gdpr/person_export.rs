@@ -30,7 +30,9 @@ pub async fn person_export(
         let today = Day::from_unix(SystemClock.now_ms() / 1000);
         let typed = Personnummer::parse(&personnummer, today)
             .map_err(|e| AppError::Invalid(crate::api::people::pnr_problem(e)))?;
-        gdpr::export::check_number(&tenant, &SystemClock, &id, &typed).await.map_err(super::gdpr_error)?;
+        gdpr::export::check_number(&tenant, &SystemClock, admin.actor(), crate::api::origin(), &id, &typed)
+            .await
+            .map_err(super::gdpr_error)?;
         gdpr::export(&tenant, &SystemClock, admin.actor(), crate::api::origin(), &id, Requester::Admin)
             .await
             .map_err(super::gdpr_error)

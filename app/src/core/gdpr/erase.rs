@@ -45,7 +45,7 @@ pub async fn erase(
     let index = people::pnr_index(tenant, clock, typed).await?;
     let event = Event::new(actor.clone(), Action::PersonErased, Outcome::Success)
         .target(TargetType::Person, log_id(person_id)?)
-        .origin(origin);
+        .origin(origin.clone());
     let mut tx = tenant.db().pool().begin().await?;
     // First, so the write lock is taken before anything is read (as every writer does).
     logbook::append(&mut tx, tenant, clock, &event).await?;
@@ -55,6 +55,12 @@ pub async fn erase(
         .await?;
     let (stored, gender) = row.ok_or(GdprError::NoSuchPerson)?;
     if stored != index {
+        drop(tx);
+        // A wrong number is worth a line in the logbook: a slip, or someone trying names.
+        let refused = Event::new(actor, Action::PersonErased, Outcome::Failure)
+            .target(TargetType::Person, log_id(person_id)?)
+            .origin(origin);
+        logbook::record(tenant, clock, &refused).await?;
         return Err(GdprError::ConfirmationMismatch);
     }
     let held = erase_in(&mut tx, person_id, &gender, typed.year()).await?;

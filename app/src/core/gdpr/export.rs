@@ -402,6 +402,8 @@ impl PersonExport {
 pub async fn check_number(
     tenant: &Tenant,
     clock: &dyn Clock,
+    actor: Actor,
+    origin: Origin,
     person_id: &str,
     typed: &crate::model::personnummer::Personnummer,
 ) -> Result<(), GdprError> {
@@ -413,6 +415,13 @@ pub async fn check_number(
     match stored {
         None => Err(GdprError::NoSuchPerson),
         Some((s,)) if s == index => Ok(()),
-        Some(_) => Err(GdprError::ConfirmationMismatch),
+        Some(_) => {
+            let id = Id::parse(person_id).map_err(|_| GdprError::NoSuchPerson)?;
+            let refused = Event::new(actor, Action::PersonExported, Outcome::Failure)
+                .target(TargetType::Person, id)
+                .origin(origin);
+            logbook::record(tenant, clock, &refused).await?;
+            Err(GdprError::ConfirmationMismatch)
+        }
     }
 }

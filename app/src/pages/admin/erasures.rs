@@ -63,7 +63,7 @@ fn Erasures(rows: Vec<ErasureRow>, g: &'static GdprTexts) -> impl IntoView {
                     <a class="row-main row-link" href=format!("/admin/erasures/{}", r.id)>
                         <time>{in_zone(r.erased_at_ms / 1000, &zone)}</time>
                     </a>
-                    <span class="row-meta">{reason_words(g, &r.reason)} " · " {by_words(g, &r.erased_by)}</span>
+                    <span class="row-meta">{reason_words(g, &r.reason)} " · " <span class="tech">{by_words(g, &r.erased_by)}</span></span>
                 </li>
             }).collect_view()}
         </ul>
@@ -120,7 +120,7 @@ fn Receipt(r: ErasureView, g: &'static GdprTexts) -> impl IntoView {
             <h2 id="receipt-facts" class="visually-hidden">{g.receipt}</h2>
             <dl class="facts" id="receipt">
                 <dt>{g.erased_at}</dt><dd><time datetime=r.erased_at.clone()>{in_zone(r.erased_at_ms / 1000, &zone)}</time></dd>
-                <dt>{g.erased_by}</dt><dd>{by_words(g, &r.erased_by)}</dd>
+                <dt>{g.erased_by}</dt><dd class="tech">{by_words(g, &r.erased_by)}</dd>
                 <dt>{g.reason}</dt><dd>{reason_words(g, &r.reason)}</dd>
                 <dt>{g.index}</dt><dd><code class="index">{r.personnummer_index.clone()}</code><p class="hint">{g.index_hint}</p></dd>
             </dl>
