@@ -25,6 +25,7 @@ on_both_backends!(
     a_wrong_confirmation_erases_nothing,
     replaying_the_ledger_erases_again_whoever_a_restore_brought_back,
     an_export_holds_everything_about_the_person_and_nothing_about_anyone_else,
+    people_past_the_retention_period_are_listed_and_with_automatic_erasure_erased,
 );
 
 const TODAY: Day = Day { year: 2026, month: 12, day: 4 };
@@ -492,6 +493,83 @@ async fn an_export_holds_everything_about_the_person_and_nothing_about_anyone_el
     ));
     let events = logbook::list(&t, &Filter::default()).await.expect("events");
     assert_eq!(events.iter().filter(|e| e.action == "person.exported" && e.outcome == "failure").count(), 1);
+    t.db().close().await;
+    env.cleanup().await;
+}
+
+async fn people_past_the_retention_period_are_listed_and_with_automatic_erasure_erased(b: Backend) {
+    use app::core::gdpr::retention::{self, Settings};
+    let (env, t) = setup(b).await;
+    let c = SystemClock;
+    let unit = org::create(&t, &c, Actor::System, Origin::default(), "Sälj", None).await.expect("unit");
+    let mut ids = Vec::new();
+    // (number, employments as (start, end))
+    let people: [(u16, &[(&str, Option<&str>)]); 5] = [
+        (1970, &[("2015-01-01", Some("2020-06-30"))]),
+        (1980, &[("2016-01-01", Some("2026-01-31"))]),
+        (1990, &[("2018-01-01", None)]),
+        (1960, &[("2010-01-01", Some("2019-12-31")), ("2025-01-01", None)]),
+        (1975, &[("2012-01-01", Some("2019-03-31"))]),
+    ];
+    for (i, (year, jobs)) in people.iter().enumerate() {
+        let new = NewPerson {
+            personnummer: pnr(&app::model::personnummer::synthesise(*year, 5, 17, 410 + i as u16)),
+            given_name: format!("P{i}"),
+            family_name: "Test".into(),
+            email: None,
+            gender: None,
+            employee_number: None,
+        };
+        let id = people::create(&t, &c, Actor::System, &new).await.expect("person");
+        for (start, end) in jobs.iter() {
+            let job = EmploymentInput {
+                unit_id: unit.clone(),
+                job_title: "Säljare".into(),
+                manager_person_id: None,
+                start_date: start.to_string(),
+                end_date: end.map(str::to_string),
+                rate_bp: 10_000,
+                monthly_salary_ore: 4_000_000,
+            };
+            people::employment::add(&t, &c, Actor::System, Origin::default(), &id, &job).await.expect("job");
+        }
+        ids.push(id);
+    }
+    // The last one's account is an active admin's.
+    sqlx::query(
+        "INSERT INTO users (id, email, email_norm, display_name, role, status, person_id, created_at, updated_at) \
+         VALUES ('acc-admin', 'a@example.test', 'a@example.test', 'A', 'admin', 'active', $1, 0, 0)",
+    )
+    .bind(&ids[4])
+    .execute(t.db().pool())
+    .await
+    .expect("admin");
+    let today = "2026-12-04";
+    assert_eq!(retention::settings(&t).await.expect("settings"), Settings { months: 24, auto_erase: false });
+    let due = retention::due(&t, today).await.expect("due");
+    let names: Vec<(&str, &str, bool)> = due.iter().map(|d| (d.name.as_str(), d.ended.as_str(), d.admin)).collect();
+    assert_eq!(names, vec![("P4 Test", "2019-03-31", true), ("P0 Test", "2020-06-30", false)]);
+    assert_eq!(retention::run(&t, env.tenancy.catalog(), &c, today).await.expect("run"), 0, "off: listed only");
+    assert!(ledger::list(env.tenancy.catalog(), "acme").await.expect("ledger").is_empty());
+    for months in [0, 121] {
+        let refused = retention::set(&t, &c, Actor::System, Settings { months, auto_erase: true }).await;
+        assert!(matches!(refused, Err(GdprError::RetentionMonths)), "{months}: {refused:?}");
+    }
+    retention::set(&t, &c, Actor::System, Settings { months: 24, auto_erase: true }).await.expect("set");
+    assert_eq!(retention::run(&t, env.tenancy.catalog(), &c, today).await.expect("run"), 1, "the admin is kept");
+    let entries = ledger::list(env.tenancy.catalog(), "acme").await.expect("ledger");
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].person_id, ids[0]);
+    let r = Receipt::verify(&t, "acme", &entries[0].receipt).expect("genuine");
+    assert_eq!((r.reason.as_str(), r.erased_by.as_str()), ("retention", "system"));
+    for id in &ids[1..] {
+        assert!(gdpr::holdings(&t, id).await.is_ok(), "{id} is kept");
+    }
+    // A shorter period reaches the one who left in January.
+    retention::set(&t, &c, Actor::System, Settings { months: 6, auto_erase: true }).await.expect("set");
+    assert_eq!(retention::run(&t, env.tenancy.catalog(), &c, today).await.expect("run"), 1);
+    assert!(matches!(gdpr::holdings(&t, &ids[1]).await, Err(GdprError::NoSuchPerson)));
+    assert_eq!(retention::run(&t, env.tenancy.catalog(), &c, today).await.expect("run"), 0, "nothing left to do");
     t.db().close().await;
     env.cleanup().await;
 }

@@ -304,6 +304,9 @@ async fn every_people_function_keeps_to_the_role_and_the_reporting_line(b: Backe
         ("/api/people/import_remap", "personnummer=0".to_string()),
         ("/api/people/import_apply", "digest=00".to_string()),
         ("/api/people/import_discard", String::new()),
+        ("/api/gdpr/retention", String::new()),
+        ("/api/gdpr/set_retention", "months=1&auto_erase=yes".to_string()),
+        ("/api/gdpr/erasures", String::new()),
     ];
     for cookie in [&mia, &ola] {
         for (path, form) in &admin_only {
@@ -352,8 +355,10 @@ async fn every_people_function_keeps_to_the_role_and_the_reporting_line(b: Backe
     assert_eq!(own.status, StatusCode::OK, "{}", own.body);
     assert!(own.body.contains(&f.pnr[2].formatted()) && !own.body.contains(&f.pnr[1].formatted()), "{}", own.body);
     assert_eq!(f.post("/api/gdpr/my_data", "format=json", "", false).await.status, StatusCode::UNAUTHORIZED);
-    let exported = f.events().await.iter().filter(|e| e.action == "person.exported").count();
-    assert_eq!(exported, 3, "every export is logged");
+    let events = f.events().await;
+    let exported =
+        |outcome: &str| events.iter().filter(|e| e.action == "person.exported" && e.outcome == outcome).count();
+    assert_eq!((exported("success"), exported("failure")), (3, 1), "every export is logged, the refused one too");
     let erase = f.post("/api/people/erase", &format!("person_id={}", f.sam), &admin, false).await;
     assert!(erase.body.contains("confirm_erase"), "the number must be typed: {}", erase.body);
     let wrong = format!("person_id={}&personnummer={}", f.sam, enc(&f.pnr[2].formatted()));

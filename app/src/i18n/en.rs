@@ -103,6 +103,7 @@ pub static PAGE_ERRORS: PageErrorWords = PageErrorWords {
     confirm_erase: "Type the person's personal identity number to confirm the erasure.",
     erasure_mismatch: "That is not this person's personal identity number. Nothing was erased.",
     no_such_receipt: "There is no such erasure receipt.",
+    retention_months: "The time to keep data is a whole number of months from 1 to 120.",
     account_taken: "Another account is already linked to this person.",
 };
 

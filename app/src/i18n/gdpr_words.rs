@@ -47,6 +47,16 @@ pub struct GdprTexts {
     pub my_data_text: &'static str,
     pub download_json: &'static str,
     pub view_print: &'static str,
+    pub retention_title: &'static str,
+    pub retention_text: &'static str,
+    pub retention_months: &'static str,
+    pub auto_erase: &'static str,
+    pub due_count: fn(usize) -> String,
+    pub due_title: &'static str,
+    pub due_intro: fn(i64, bool) -> String,
+    pub no_due: &'static str,
+    pub ended_on: &'static str,
+    pub admin_kept: &'static str,
 }
 
 pub static SV: GdprTexts = GdprTexts {
@@ -96,6 +106,20 @@ pub static SV: GdprTexts = GdprTexts {
     my_data_text: "Allt Samtal har om dig, med dina samtals texter, som en JSON-fil eller en sida att läsa och skriva ut. Hämtningen loggas.",
     download_json: "Ladda ner (JSON)",
     view_print: "Visa och skriv ut",
+    retention_title: "Att spara personuppgifter",
+    retention_text: "Hur länge Samtal sparar en persons uppgifter efter att den sista anställningen har slutat. Sedan listas personen för radering, eller raderas av Samtal själv en gång om dagen, med kvitto.",
+    retention_months: "Månader efter sista anställningen",
+    auto_erase: "Radera automatiskt när tiden har gått",
+    due_count: |n| format!("{n} personer har passerat tiden"),
+    due_title: "Tiden att spara har passerat",
+    due_intro: |m, auto| if auto {
+        format!("Den sista anställningen slutade för mer än {m} månader sedan. Samtal raderar dem en gång om dagen, med kvitto.")
+    } else {
+        format!("Den sista anställningen slutade för mer än {m} månader sedan. Radera dem från deras sida, eller slå på automatisk radering.")
+    },
+    no_due: "Ingen har passerat tiden.",
+    ended_on: "Slutade",
+    admin_kept: "har ett administratörskonto och raderas inte automatiskt",
 };
 
 pub static EN: GdprTexts = GdprTexts {
@@ -145,6 +169,20 @@ pub static EN: GdprTexts = GdprTexts {
     my_data_text: "Everything Samtal holds about you, with your talks' texts, as a JSON file or a page to read and print. The export is logged.",
     download_json: "Download (JSON)",
     view_print: "View and print",
+    retention_title: "Keeping personal data",
+    retention_text: "How long Samtal keeps a person's data after their last employment ends. Then the person is listed for erasure, or erased by Samtal itself once a day, with a receipt.",
+    retention_months: "Months after the last employment",
+    auto_erase: "Erase automatically once the time has passed",
+    due_count: |n| format!("{n} people are past the time"),
+    due_title: "Past the time to keep",
+    due_intro: |m, auto| if auto {
+        format!("Their last employment ended more than {m} months ago. Samtal erases them once a day, with a receipt.")
+    } else {
+        format!("Their last employment ended more than {m} months ago. Erase them from their page, or turn automatic erasure on.")
+    },
+    no_due: "No one is past the time.",
+    ended_on: "Ended",
+    admin_kept: "has an admin account and is not erased automatically",
 };
 
 fn kind_sv(k: &str) -> &'static str {

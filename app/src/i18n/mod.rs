@@ -84,6 +84,7 @@ pub struct PageErrorWords {
     pub confirm_erase: &'static str,
     pub erasure_mismatch: &'static str,
     pub no_such_receipt: &'static str,
+    pub retention_months: &'static str,
     pub account_taken: &'static str,
 }
 

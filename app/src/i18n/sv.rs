@@ -104,6 +104,7 @@ pub static PAGE_ERRORS: PageErrorWords = PageErrorWords {
     confirm_erase: "Skriv personens personnummer för att bekräfta raderingen.",
     erasure_mismatch: "Det är inte den här personens personnummer. Ingenting raderades.",
     no_such_receipt: "Det finns inget sådant raderingskvitto.",
+    retention_months: "Tiden att spara uppgifter är ett helt antal månader från 1 till 120.",
     account_taken: "Ett annat konto är redan kopplat till personen.",
 };
 

@@ -31,3 +31,21 @@ pub struct ErasureView {
     /// The MAC checks out under this organisation's key.
     pub genuine: bool,
 }
+
+/// The organisation's retention setting and who is past it today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionView {
+    pub months: i64,
+    pub auto_erase: bool,
+    pub due: Vec<DueRow>,
+}
+
+/// Someone past the retention period (an admin sees the register anyway).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueRow {
+    pub person_id: String,
+    pub name: String,
+    pub ended: String,
+    /// Linked to an active admin account: never erased automatically.
+    pub admin: bool,
+}

@@ -21,6 +21,17 @@ pub enum GdprCommand {
         #[command(flatten)]
         storage: StorageArgs,
     },
+    /// The records of processing (GDPR Art. 30): the categories of personal data held with their
+    /// counts, the number of persons, the retention settings and the keys in use (versions and
+    /// states, never a value).
+    Report {
+        tenant: String,
+        /// Days the logbook keeps events (the server's `--logbook-retention-days`).
+        #[arg(long, env = "SAMTAL_LOGBOOK_RETENTION_DAYS", default_value_t = 90)]
+        logbook_retention_days: u32,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
     /// Read one personnummer from standard input (never from the command line, where other users
     /// of the machine could see it) and list the erasures recorded for it.
     WasErased {
@@ -74,6 +85,62 @@ pub(super) async fn run(cmd: GdprCommand) -> Result<(), CliError> {
                 }
                 Err(e) => return Err(CliError::Usage(format!("{tenant}: {e}"))),
             }
+        }
+        GdprCommand::Report { tenant, logbook_retention_days, storage } => {
+            let (tenancy, t) = open(&tenant, &storage).await?;
+            let now = app::core::clock::now_ms();
+            let today = app::model::format::iso_date(now / 1000);
+            let r = gdpr::report::report(&t, tenancy.catalog(), &today).await?;
+            let name = tenancy.catalog().get(t.slug()).await?.map(|r| r.display_name).unwrap_or_default();
+            super::say!("Records of processing (GDPR Art. 30): {name} ({tenant})");
+            super::say!("As of {}, by Samtal {}", gdpr::receipt::rfc3339(now), env!("CARGO_PKG_VERSION"));
+            super::say!("");
+            super::say!("Persons in the register: {} ({} employed today)", r.persons, r.employed);
+            super::say!("Purposes: salary talks, salary review and pay-equity surveys (Discrimination Act ch. 3)");
+            super::say!("");
+            super::say!("Categories of personal data (rows):");
+            for (category, what, n) in &r.categories {
+                super::say!("  {category:<24} {n:>8}  {what}");
+            }
+            super::say!(
+                "  {:<24} {:>8}  erased persons' ids and personnummer blind indexes, with receipts (catalog)",
+                "erasure ledger",
+                r.erasures
+            );
+            super::say!("");
+            super::say!("Retention:");
+            super::say!(
+                "  persons: {} months after their last employment ends; automatic erasure {}",
+                r.retention.months,
+                if r.retention.auto_erase { "on" } else { "off (listed for the admin)" }
+            );
+            super::say!(
+                "  logbook: {logbook_retention_days} days (at least 90); oldest event {}",
+                r.oldest_event_ms.map(gdpr::receipt::rfc3339).unwrap_or_else(|| "none".into())
+            );
+            let limits = app::core::auth::SessionLimits::default();
+            super::say!(
+                "  sessions: {} minutes idle, {} hours at most, then deleted",
+                limits.idle.as_secs() / 60,
+                limits.absolute.as_secs() / 3600
+            );
+            super::say!("");
+            super::say!("Keys in use (never their values):");
+            for k in &r.keys {
+                super::say!(
+                    "  {} v{}: {} since {}, {} sealings",
+                    k.purpose,
+                    k.version,
+                    k.state.as_str(),
+                    gdpr::receipt::rfc3339(k.created_at),
+                    k.sealed_count
+                );
+            }
+            super::say!(
+                "  logbook chain key: {}",
+                if r.logbook_key_pinned { "pinned in the database (wrapped)" } else { "derived from the master key" }
+            );
+            super::say!("  field encryption: AES-256-GCM, data keys wrapped under a key derived from the master key");
         }
         GdprCommand::WasErased { tenant, storage } => {
             use app::model::personnummer::{Day, Personnummer};

@@ -106,6 +106,7 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
     let local = listener.local_addr().map_err(CliError::Serve)?;
     let reaper = jobs::spawn_pool_reaper(tenancy.clone());
     let pruner = jobs::spawn_logbook_pruner(tenancy.clone(), retention);
+    let retention_job = jobs::spawn_retention(tenancy.clone());
     let (stop_summaries, stopped) = tokio::sync::watch::channel(false);
     let summaries = jobs::spawn_anonymous_summaries(tenancy.clone(), auth.clone(), stopped);
     let shutdown = shutdown_signal();
@@ -131,6 +132,7 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
         .map_err(CliError::Serve)?;
     reaper.abort();
     pruner.abort();
+    retention_job.abort();
     // Whatever was still being counted is written before the pools close.
     let _ = stop_summaries.send(true);
     if let Err(e) = summaries.await {

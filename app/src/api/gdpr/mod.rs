@@ -5,10 +5,12 @@ mod erasures;
 mod export_html;
 mod person_export;
 mod receipt_file;
+mod retention;
 pub use erasure_preview::*;
 pub use erasures::*;
 pub use person_export::*;
 pub use receipt_file::*;
+pub use retention::*;
 
 #[cfg(feature = "ssr")]
 pub(crate) use server_side::*;
@@ -25,6 +27,7 @@ mod server_side {
         match e {
             GdprError::NoSuchPerson => AppError::Invalid(Problem::NoSuchPerson),
             GdprError::ConfirmationMismatch => AppError::Invalid(Problem::ErasureMismatch),
+            GdprError::RetentionMonths => AppError::Invalid(Problem::RetentionMonths),
             GdprError::NoSuchReceipt | GdprError::NotAReceipt => AppError::Invalid(Problem::NoSuchReceipt),
             GdprError::People(p) => crate::api::people::people_error(p),
             GdprError::Crypto(c) if c.is_unreadable() => AppError::Unreadable,

@@ -57,6 +57,7 @@ pub static TENANT: &[Migration] = &[
     migration!("tenant", 9, "0009_people", per_backend),
     migration!("tenant", 10, "0010_talks", per_backend),
     migration!("tenant", 11, "0011_erasure"),
+    migration!("tenant", 12, "0012_retention"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -63,7 +63,59 @@ pub async fn erase(
         logbook::record(tenant, clock, &refused).await?;
         return Err(GdprError::ConfirmationMismatch);
     }
-    let held = erase_in(&mut tx, person_id, &gender, typed.year()).await?;
+    let gone = Gone { person_id, gender: &gender, birth_year: typed.year(), index, reason: "request" };
+    finish(tenant, catalog, clock, tx, &actor, gone).await
+}
+
+/// The retention job's erasure of someone past the period (by the system, `reason:
+/// retention`): checked again inside the transaction, so someone employed again meanwhile is
+/// kept ([`GdprError::NotDue`]).
+pub(super) async fn erase_past_retention(
+    tenant: &Tenant,
+    catalog: &Catalog,
+    clock: &dyn Clock,
+    person_id: &str,
+    today: &str,
+    cutoff: &str,
+) -> Result<Receipt, GdprError> {
+    let row: Option<(String, String, Vec<u8>)> =
+        sqlx::query_as("SELECT pnr_index, gender, pnr_sealed FROM persons WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(tenant.db().pool())
+            .await?;
+    let (index, gender, sealed) = row.ok_or(GdprError::NoSuchPerson)?;
+    let pnr: Personnummer = crypto::open(tenant, PNR.at(person_id), &Sealed::from_stored(sealed)).await?;
+    let event = Event::new(Actor::System, Action::PersonErased, Outcome::Success)
+        .target(TargetType::Person, log_id(person_id)?);
+    let mut tx = tenant.db().pool().begin().await?;
+    logbook::append(&mut tx, tenant, clock, &event).await?;
+    if !super::retention::still_due(&mut tx, person_id, today, cutoff).await? {
+        return Err(GdprError::NotDue);
+    }
+    let gone = Gone { person_id, gender: &gender, birth_year: pnr.year(), index, reason: "retention" };
+    finish(tenant, catalog, clock, tx, &Actor::System, gone).await
+}
+
+/// Who is being erased, and why.
+struct Gone<'a> {
+    person_id: &'a str,
+    gender: &'a str,
+    birth_year: u16,
+    index: String,
+    reason: &'static str,
+}
+
+/// The rest of an erasure, inside `tx` (its event already appended): the remnant, the delete,
+/// the receipt into the ledger, the commit.
+async fn finish(
+    tenant: &Tenant,
+    catalog: &Catalog,
+    clock: &dyn Clock,
+    mut tx: Transaction<'static, Any>,
+    actor: &Actor,
+    gone: Gone<'_>,
+) -> Result<Receipt, GdprError> {
+    let held = erase_in(&mut tx, gone.person_id, gone.gender, gone.birth_year).await?;
     let now = clock.now_ms();
     let mut r = Receipt {
         kind: receipt::KIND.into(),
@@ -72,9 +124,9 @@ pub async fn erase(
         organisation: tenant.slug().as_str().to_string(),
         erased_at: receipt::rfc3339(now),
         erased_by: actor.encode(),
-        reason: "request".into(),
-        person_id: person_id.to_string(),
-        personnummer_index: index,
+        reason: gone.reason.into(),
+        person_id: gone.person_id.to_string(),
+        personnummer_index: gone.index,
         erased: held.erased().into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
         kept: held.kept().into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
         mac: None,

@@ -7,6 +7,8 @@ pub mod export;
 pub mod holdings;
 pub mod ledger;
 pub mod receipt;
+pub mod report;
+pub mod retention;
 
 pub use erase::{erase, replay, Replayed};
 pub use export::{export, PersonExport, Requester};
@@ -33,6 +35,10 @@ pub enum GdprError {
     NoSuchPerson,
     #[error("the personal identity number typed is not this person's")]
     ConfirmationMismatch,
+    #[error("the retention period is 1 to 120 months")]
+    RetentionMonths,
+    #[error("not past the retention period")]
+    NotDue,
     #[error("no such receipt")]
     NoSuchReceipt,
     #[error("that is not an erasure receipt of this organisation")]

@@ -3,12 +3,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
-    api::gdpr::{erasure_detail, list_erasures, ReceiptFile},
+    api::gdpr::{erasure_detail, list_erasures, retention_status, ReceiptFile},
     components::{auth::use_frame, auth::Gate, notice::Notice, time::in_zone},
     i18n::{use_lang, use_texts, GdprTexts},
     model::{
         auth::Role,
-        gdpr::{ErasureRow, ErasureView},
+        gdpr::{ErasureRow, ErasureView, RetentionView},
     },
 };
 
@@ -40,9 +40,9 @@ pub fn ErasuresPage() -> impl IntoView {
             <p>{g.erasures_intro}</p>
             <Suspense fallback=move || view! { <p role="status">{use_texts().frame.loading}</p> }>
                 {Suspend::new(async move {
-                    match list_erasures().await {
-                        Ok(rows) => view! { <Erasures rows g /> }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                    match (list_erasures().await, retention_status().await) {
+                        (Ok(rows), Ok(retention)) => view! { <Erasures rows g /><Due retention g /> }.into_any(),
+                        (Err(e), _) | (_, Err(e)) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -136,5 +136,33 @@ fn Receipt(r: ErasureView, g: &'static GdprTexts) -> impl IntoView {
             <button type="submit" class="button">{g.download}</button>
             <p class="hint">{g.verify_hint}</p>
         </form>
+    }
+}
+
+/// Who is past the retention period: each erased from their own page (or by the daily job when
+/// the organisation has turned automatic erasure on).
+#[component]
+fn Due(retention: RetentionView, g: &'static GdprTexts) -> impl IntoView {
+    let intro = (g.due_intro)(retention.months, retention.auto_erase);
+    view! {
+        <section class="card" aria-labelledby="due">
+            <h2 id="due">{g.due_title}</h2>
+            <p>{intro}</p>
+            {if retention.due.is_empty() {
+                view! { <p class="empty">{g.no_due}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="rows" id="due-list">
+                        {retention.due.into_iter().map(|d| view! {
+                            <li class="row">
+                                <a class="row-main row-link" href=format!("/people/{}", d.person_id)>{d.name}</a>
+                                <span class="row-meta">{g.ended_on} " " <time>{d.ended}</time>
+                                    {d.admin.then(|| view! { " · " {g.admin_kept} })}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
     }
 }

@@ -2,10 +2,13 @@ use leptos::{prelude::*, server_fn::ServerFn};
 use leptos_meta::Title;
 
 use crate::{
-    api::admin::{organisation_settings, OrgSettings, SetOrganisationSettings},
+    api::{
+        admin::{organisation_settings, OrgSettings, SetOrganisationSettings},
+        gdpr::{retention_status, SetRetention},
+    },
     components::{auth::Gate, notice::Notice},
     i18n::{use_lang, use_texts, Lang},
-    model::auth::Role,
+    model::{auth::Role, gdpr::RetentionView},
 };
 
 /// The organisation's default language and time zone: server HTML and one plain form, so it
@@ -22,9 +25,12 @@ pub fn OrganisationPage() -> impl IntoView {
             <Notice />
             <Suspense fallback=move || view! { <p role="status">{t.frame.loading}</p> }>
                 {Suspend::new(async move {
-                    match organisation_settings().await {
-                        Ok(settings) => view! { <SettingsForm settings /> }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
+                    match (organisation_settings().await, retention_status().await) {
+                        (Ok(settings), Ok(retention)) => view! {
+                            <SettingsForm settings />
+                            <RetentionForm retention />
+                        }.into_any(),
+                        (Err(e), _) | (_, Err(e)) => view! { <p class="error" role="alert">{e.message(lang)}</p> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -56,5 +62,29 @@ fn SettingsForm(settings: OrgSettings) -> impl IntoView {
             </select>
             <button type="submit" class="button" id="org-save">{t.save}</button>
         </form>
+    }
+}
+
+/// How long a person's data is kept after their last employment, and whether Samtal then
+/// erases it by itself (each with a receipt) or lists them for an admin.
+#[component]
+fn RetentionForm(retention: RetentionView) -> impl IntoView {
+    let g = use_texts().gdpr;
+    view! {
+        <section class="card" aria-labelledby="retention-title">
+            <h2 id="retention-title">{g.retention_title}</h2>
+            <p>{g.retention_text}</p>
+            <form class="form" method="post" action=SetRetention::url() id="retention-form">
+                <label for="retention-months">{g.retention_months}</label>
+                <input id="retention-months" name="months" type="number" min="1" max="120" required inputmode="numeric"
+                    value=retention.months.to_string() />
+                <label class="check">
+                    <input type="checkbox" name="auto_erase" value="yes" id="retention-auto" checked=retention.auto_erase />
+                    {g.auto_erase}
+                </label>
+                <button type="submit" class="button" id="retention-save">{use_texts().organisation.save}</button>
+            </form>
+            <p><a href="/admin/erasures#due">{(g.due_count)(retention.due.len())}</a></p>
+        </section>
     }
 }
