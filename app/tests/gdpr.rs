@@ -346,6 +346,23 @@ async fn an_erasure_that_fails_halfway_changes_nothing(b: Backend) {
     assert_eq!(count(&t, "SELECT COUNT(*) FROM remnant_employments").await, 0);
     assert!(ledger::list(env.tenancy.catalog(), "acme").await.expect("ledger").is_empty());
     assert_eq!(logbook::list(&t, &Filter::default()).await.expect("events").len(), events_before);
+    if b == Backend::Postgres {
+        // A failure at COMMIT itself, after the ledger entry is written: the entry is taken back.
+        sqlx::query("DROP TRIGGER fail_halfway ON talk_texts").execute(pool).await.expect("drop");
+        sqlx::query(
+            "CREATE CONSTRAINT TRIGGER fail_at_commit AFTER DELETE ON persons DEFERRABLE INITIALLY DEFERRED \
+             FOR EACH ROW EXECUTE FUNCTION fail_halfway()",
+        )
+        .execute(pool)
+        .await
+        .expect("deferred trigger");
+        let result =
+            gdpr::erase(&t, env.tenancy.catalog(), &SystemClock, Actor::System, Origin::default(), &o.anna, &pnr(ANNA))
+                .await;
+        assert!(matches!(result, Err(GdprError::Db(_))), "{result:?}");
+        assert_eq!(gdpr::holdings(&t, &o.anna).await.expect("still there").talks, before.talks);
+        assert!(ledger::list(env.tenancy.catalog(), "acme").await.expect("ledger").is_empty(), "taken back");
+    }
     t.db().close().await;
     env.cleanup().await;
 }
@@ -413,9 +430,24 @@ async fn replaying_the_ledger_erases_again_whoever_a_restore_brought_back(b: Bac
     .execute(t.db().pool())
     .await
     .expect("restore");
+    sqlx::query(
+        "INSERT INTO employments (id, person_id, unit_id, job_title, start_date, rate_bp, monthly_salary_ore, created_at, \
+         updated_at) VALUES ('e-back', $1, (SELECT id FROM org_units LIMIT 1), 'Säljare', '2023-01-01', 8000, 4450000, 0, 0)",
+    )
+    .bind(&snapshot.0)
+    .execute(t.db().pool())
+    .await
+    .expect("restored employment");
+    let remnant_rows = count(&t, "SELECT COUNT(*) FROM remnant_employments").await;
     let r = gdpr::replay(&t, catalog, &SystemClock).await.expect("replay");
     assert_eq!((r.recorded, r.erased_again), (1, vec![o.anna.clone()]));
     assert!(people::find_by_personnummer(&t, &SystemClock, &pnr(ANNA)).await.expect("find").is_none());
+    assert_eq!(
+        count(&t, "SELECT COUNT(*) FROM remnant_employments").await,
+        remnant_rows + 1,
+        "the replay keeps the remnant too"
+    );
+    assert_eq!(count(&t, "SELECT COUNT(*) FROM employments WHERE id = 'e-back'").await, 0);
     let again = gdpr::replay(&t, catalog, &SystemClock).await.expect("replay again");
     assert!(again.erased_again.is_empty(), "a second replay changes nothing");
     // Registered again later: a new person, whom no replay touches.
@@ -479,11 +511,40 @@ async fn an_export_holds_everything_about_the_person_and_nothing_about_anyone_el
     assert!(!by_admin.to_json().contains("ANNA-NOTES"), "her talk's texts are in her export, not his");
     let own = Actor::User(Id::parse("acc-bo").expect("id"));
     let by_himself =
-        gdpr::export(&t, &SystemClock, own, Origin::default(), &o.bo, Requester::Themselves).await.expect("export");
+        gdpr::export(&t, &SystemClock, own, Origin::default(), &o.bo, Requester::Themselves { account: "acc-bo" })
+            .await
+            .expect("export");
     assert!(by_himself.private_notes.included);
     assert_eq!(by_himself.private_notes.notes[0].text, "BO-PRIVATE tankar");
+    // Another account linked to Bo later (an admin's, say) opens none of the notes he wrote.
+    let pool = t.db().pool();
+    sqlx::query("UPDATE users SET person_id = NULL WHERE id = 'acc-bo'").execute(pool).await.expect("unlink");
+    sqlx::query(
+        "INSERT INTO users (id, email, email_norm, display_name, role, status, person_id, created_at, updated_at) \
+         VALUES ('acc-later', 'later@example.test', 'later@example.test', 'L', 'admin', 'active', $1, 0, 0)",
+    )
+    .bind(&o.bo)
+    .execute(pool)
+    .await
+    .expect("relink");
+    let later = Actor::User(Id::parse("acc-later").expect("id"));
+    let relinked =
+        gdpr::export(&t, &SystemClock, later, Origin::default(), &o.bo, Requester::Themselves { account: "acc-later" })
+            .await
+            .expect("export");
+    assert_eq!((relinked.private_notes.count, relinked.private_notes.notes.len()), (1, 0));
+    assert!(!relinked.to_json().contains("BO-PRIVATE"), "a relinked account reads no earlier private note");
     let events = logbook::list(&t, &Filter::default()).await.expect("events");
     assert_eq!(events.iter().filter(|e| e.action == "talk.private_note.viewed").count(), 1);
+    // One account's exports are bounded: each writes to the logbook.
+    let busy = Actor::User(Id::parse("acc-busy").expect("id"));
+    for _ in 0..gdpr::export::MAX_PER_HOUR {
+        gdpr::export(&t, &SystemClock, busy.clone(), Origin::default(), &o.anna, Requester::Admin)
+            .await
+            .expect("export");
+    }
+    let refused = gdpr::export(&t, &SystemClock, busy, Origin::default(), &o.anna, Requester::Admin).await;
+    assert!(matches!(refused, Err(GdprError::TooManyExports)), "{refused:?}");
     // A typed number confirms an admin's export, as it does an erasure.
     let (sys, none) = (Actor::System, Origin::default());
     gdpr::export::check_number(&t, &SystemClock, sys.clone(), none.clone(), &o.anna, &pnr(ANNA)).await.expect("hers");
@@ -504,12 +565,15 @@ async fn people_past_the_retention_period_are_listed_and_with_automatic_erasure_
     let unit = org::create(&t, &c, Actor::System, Origin::default(), "Sälj", None).await.expect("unit");
     let mut ids = Vec::new();
     // (number, employments as (start, end))
-    let people: [(u16, &[(&str, Option<&str>)]); 5] = [
+    type Jobs = &'static [(&'static str, Option<&'static str>)];
+    let people: [(u16, Jobs); 6] = [
         (1970, &[("2015-01-01", Some("2020-06-30"))]),
         (1980, &[("2016-01-01", Some("2026-01-31"))]),
         (1990, &[("2018-01-01", None)]),
         (1960, &[("2010-01-01", Some("2019-12-31")), ("2025-01-01", None)]),
         (1975, &[("2012-01-01", Some("2019-03-31"))]),
+        // Coming back next month: kept.
+        (1965, &[("2010-01-01", Some("2019-06-30")), ("2027-01-01", None)]),
     ];
     for (i, (year, jobs)) in people.iter().enumerate() {
         let new = NewPerson {

@@ -5,7 +5,8 @@
 -- person listed here that the restored database still holds.
 CREATE TABLE erasure_ledger (
     id        TEXT PRIMARY KEY,
-    tenant    TEXT NOT NULL REFERENCES tenants (slug) ON DELETE CASCADE,
+    -- no reference to tenants: a tenant row deleted and made again must not lose its ledger
+    tenant    TEXT NOT NULL,
     person_id TEXT NOT NULL,
     pnr_index TEXT NOT NULL,
     erased_at BIGINT NOT NULL,

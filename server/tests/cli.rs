@@ -449,4 +449,17 @@ fn an_old_tenant_file_copied_back_loses_the_erased_person_again() {
     assert!(ok && out.contains("no erasure recorded"), "{out}");
     let (ok, _) = was_erased("19640823-3235\n");
     assert!(!ok, "a bad check digit is refused");
+    // The records of processing: categories with counts, retention, keys by version only.
+    let (ok, out, err) = run(&["gdpr", "report", "acme"]);
+    assert!(ok, "{err}");
+    for line in [
+        "Persons in the register: 0",
+        "employment",
+        "24 months after their last employment",
+        "erasure ledger",
+        "data v1: current",
+    ] {
+        assert!(out.contains(line), "{line:?} missing: {out}");
+    }
+    assert!(!out.contains("Anna") && !out.contains("19850623") && !out.contains(&"5a".repeat(8)), "{out}");
 }

@@ -337,10 +337,15 @@ async fn every_people_function_keeps_to_the_role_and_the_reporting_line(b: Backe
     let export = |n: usize, format: &str| {
         format!("person_id={}&personnummer={}&format={format}&lang=en", f.ola, enc(&f.pnr[n].formatted()))
     };
+    let denied = || async { f.events().await.iter().filter(|e| e.action == "auth.access.denied").count() };
+    let before = denied().await;
     for cookie in [&mia, &ola] {
         let res = f.post("/api/gdpr/export", &export(2, "json"), cookie, false).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "a manager or the employee through the admin's door");
+        let erase = format!("person_id={}&personnummer={}", f.ola, enc(&f.pnr[2].formatted()));
+        assert_eq!(f.post("/api/people/erase", &erase, cookie, false).await.status, StatusCode::FORBIDDEN);
     }
+    assert_eq!(denied().await, before + 4, "each refused export and erasure is logged");
     let res = f.post("/api/gdpr/export", &export(1, "json"), &admin, false).await;
     assert!(res.body.contains("erasure_mismatch"), "Mia's number for Ola: {}", res.body);
     let res = f.post("/api/gdpr/export", &export(2, "json"), &admin, false).await;

@@ -5,8 +5,11 @@ use crate::{
     model::gdpr::{ErasureRow, ErasureView},
 };
 
-/// The organisation's erasures, newest first (ids, times and who; nothing about the person).
-/// Admins only.
+/// The most erasures the ledger's page lists.
+pub const MAX_LISTED: usize = 500;
+
+/// The organisation's erasures, newest first (ids, times and who; nothing about the person),
+/// at most [`MAX_LISTED`]. Admins only.
 #[server(endpoint = "gdpr/erasures")]
 pub async fn list_erasures() -> Result<Vec<ErasureRow>, AppError> {
     use crate::core::{
@@ -15,10 +18,10 @@ pub async fn list_erasures() -> Result<Vec<ErasureRow>, AppError> {
     };
     let (tenant, _) = crate::api::require(Need::Role(Role::Admin)).await?;
     let state = crate::api::state()?;
-    let entries = ledger::list(state.tenancy.catalog(), tenant.slug().as_str()).await.map_err(super::gdpr_error)?;
+    let entries =
+        ledger::recent(state.tenancy.catalog(), tenant.slug().as_str(), MAX_LISTED).await.map_err(super::gdpr_error)?;
     Ok(entries
         .into_iter()
-        .rev()
         .map(|e| {
             let (by, reason) =
                 serde_json::from_str::<Receipt>(&e.receipt).map(|r| (r.erased_by, r.reason)).unwrap_or_default();

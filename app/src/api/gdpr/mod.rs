@@ -28,6 +28,7 @@ mod server_side {
             GdprError::NoSuchPerson => AppError::Invalid(Problem::NoSuchPerson),
             GdprError::ConfirmationMismatch => AppError::Invalid(Problem::ErasureMismatch),
             GdprError::RetentionMonths => AppError::Invalid(Problem::RetentionMonths),
+            GdprError::TooManyExports => AppError::Throttled { seconds: 600 },
             GdprError::NoSuchReceipt | GdprError::NotAReceipt => AppError::Invalid(Problem::NoSuchReceipt),
             GdprError::People(p) => crate::api::people::people_error(p),
             GdprError::Crypto(c) if c.is_unreadable() => AppError::Unreadable,

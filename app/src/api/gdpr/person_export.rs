@@ -63,7 +63,8 @@ pub async fn my_data(
             .await
             .map_err(crate::api::people::people_error)?
             .ok_or(AppError::Invalid(crate::error::Problem::NoSuchPerson))?;
-        gdpr::export(&tenant, &SystemClock, user.actor(), crate::api::origin(), &person, Requester::Themselves)
+        let me = Requester::Themselves { account: &user.id };
+        gdpr::export(&tenant, &SystemClock, user.actor(), crate::api::origin(), &person, me)
             .await
             .map_err(super::gdpr_error)
     }

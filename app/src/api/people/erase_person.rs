@@ -29,17 +29,13 @@ pub async fn erase_person(person_id: String, #[server(default)] personnummer: St
             return Err(AppError::Invalid(Problem::OwnPerson));
         }
         let state = crate::api::state()?;
-        let receipt = gdpr::erase(
-            &tenant,
-            state.tenancy.catalog(),
-            &SystemClock,
-            admin.actor(),
-            crate::api::origin(),
-            &id,
-            &typed,
-        )
-        .await
-        .map_err(crate::api::gdpr::gdpr_error)?;
+        let (actor, origin, person) = (admin.actor(), crate::api::origin(), id.clone());
+        // Its own task: a browser that goes away mid-request cannot cut the erasure off
+        // between the ledger entry and the commit.
+        let erasure = tokio::spawn(async move {
+            gdpr::erase(&tenant, state.tenancy.catalog(), &SystemClock, actor, origin, &person, &typed).await
+        });
+        let receipt = erasure.await.map_err(crate::api::internal)?.map_err(crate::api::gdpr::gdpr_error)?;
         Ok(receipt.id)
     }
     .await;

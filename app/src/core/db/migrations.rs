@@ -56,7 +56,7 @@ pub static TENANT: &[Migration] = &[
     migration!("tenant", 8, "0008_data_keys", per_backend),
     migration!("tenant", 9, "0009_people", per_backend),
     migration!("tenant", 10, "0010_talks", per_backend),
-    migration!("tenant", 11, "0011_erasure"),
+    migration!("tenant", 11, "0011_erasure", per_backend),
     migration!("tenant", 12, "0012_retention"),
 ];
 

@@ -135,8 +135,16 @@ async fn finish(
     let slug = tenant.slug().as_str();
     ledger::record(catalog, slug, &r, now).await?;
     if let Err(e) = tx.commit().await {
-        if let Err(undo) = ledger::forget(catalog, slug, &r.id).await {
-            tracing::error!(error = %undo, receipt = %r.id, "an erasure did not commit and its ledger entry stays; the next replay completes it");
+        // A failed COMMIT can still have committed (a connection lost on its way back): the
+        // entry is taken back only when the person is certainly still there.
+        let still: Result<Option<(String,)>, _> = sqlx::query_as("SELECT id FROM persons WHERE id = $1")
+            .bind(gone.person_id)
+            .fetch_optional(tenant.db().pool())
+            .await;
+        if matches!(still, Ok(Some(_))) {
+            if let Err(undo) = ledger::forget(catalog, slug, &r.id).await {
+                tracing::error!(error = %undo, receipt = %r.id, "an erasure did not commit and its ledger entry stays; the next replay completes it");
+            }
         }
         return Err(e.into());
     }

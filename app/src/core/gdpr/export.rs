@@ -23,12 +23,17 @@ pub const VERSION: u32 = 1;
 /// The most logbook events an export lists (newest kept); the logbook's retention bounds them
 /// long before this in practice.
 pub const MAX_EVENTS: usize = 20_000;
+/// The most exports one account makes in an hour: each writes to the logbook and opens every
+/// talk, and a person needs a handful.
+pub const MAX_PER_HOUR: i64 = 20;
 
 /// Who asks for the export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Requester {
-    /// The person, signed in to their own account.
-    Themselves,
+pub enum Requester<'a> {
+    /// The person, signed in to their own account (by its id): private notes are opened only
+    /// for the person and account that wrote them, as on the talk page, so an account linked to
+    /// the person later opens none of the notes written before.
+    Themselves { account: &'a str },
     /// An admin answering the person's request.
     Admin,
 }
@@ -187,7 +192,7 @@ pub async fn export(
     actor: Actor,
     origin: Origin,
     person_id: &str,
-    requester: Requester,
+    requester: Requester<'_>,
 ) -> Result<PersonExport, GdprError> {
     let id = Id::parse(person_id).map_err(|_| GdprError::NoSuchPerson)?;
     let stamps: Option<(String, i64, i64)> =
@@ -196,6 +201,15 @@ pub async fn export(
             .fetch_optional(tenant.db().pool())
             .await?;
     let (gender_source, created_at, updated_at) = stamps.ok_or(GdprError::NoSuchPerson)?;
+    let (recent,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM logbook WHERE actor = $1 AND action = 'person.exported' AND at_ms > $2")
+            .bind(actor.encode())
+            .bind(clock.now_ms() - 3_600_000)
+            .fetch_one(tenant.db().pool())
+            .await?;
+    if recent >= MAX_PER_HOUR {
+        return Err(GdprError::TooManyExports);
+    }
     let event = Event::new(actor.clone(), Action::PersonExported, Outcome::Success)
         .target(TargetType::Person, id)
         .origin(origin.clone());
@@ -313,17 +327,26 @@ pub async fn export(
         })
         .collect();
 
-    let notes: Vec<(String, String, Vec<u8>, i64)> = sqlx::query_as(
-        "SELECT id, talk_id, body_sealed, updated_at FROM talk_private_notes WHERE author_person_id = $1 \
-         ORDER BY updated_at, id",
-    )
-    .bind(person_id)
-    .fetch_all(pool)
-    .await?;
-    let mut private_notes =
-        PrivateNotes { count: notes.len(), included: requester == Requester::Themselves, notes: vec![] };
-    if private_notes.included {
-        for (id, talk_id, body, updated) in notes {
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM talk_private_notes WHERE author_person_id = $1")
+        .bind(person_id)
+        .fetch_one(pool)
+        .await?;
+    let notes = usize::try_from(count).unwrap_or(0);
+    let (included, account) = match requester {
+        Requester::Themselves { account } => (true, Some(account)),
+        Requester::Admin => (false, None),
+    };
+    let mut private_notes = PrivateNotes { count: notes, included, notes: vec![] };
+    if let Some(account) = account {
+        let own: Vec<(String, String, Vec<u8>, i64)> = sqlx::query_as(
+            "SELECT id, talk_id, body_sealed, updated_at FROM talk_private_notes \
+             WHERE author_person_id = $1 AND author_user_id = $2 ORDER BY updated_at, id",
+        )
+        .bind(person_id)
+        .bind(account)
+        .fetch_all(pool)
+        .await?;
+        for (id, talk_id, body, updated) in own {
             let event = Event::new(actor.clone(), Action::TalkPrivateNoteViewed, Outcome::Success)
                 .target(TargetType::Talk, Id::parse(&talk_id).map_err(|_| GdprError::NoSuchPerson)?)
                 .origin(origin.clone());

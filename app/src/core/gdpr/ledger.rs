@@ -85,3 +85,25 @@ pub async fn by_index(catalog: &Catalog, tenant: &str, pnr_index: &str) -> Resul
     .map_err(GdprError::Ledger)?;
     Ok(rows.into_iter().map(entry).collect())
 }
+
+/// The newest `limit` erasures, newest first (what a page lists).
+pub async fn recent(catalog: &Catalog, tenant: &str, limit: usize) -> Result<Vec<Entry>, GdprError> {
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM erasure_ledger WHERE tenant = $1 ORDER BY erased_at DESC, id DESC LIMIT {limit}"
+    ))
+    .bind(tenant)
+    .fetch_all(catalog.db().pool())
+    .await
+    .map_err(GdprError::Ledger)?;
+    Ok(rows.into_iter().map(entry).collect())
+}
+
+/// How many erasures the tenant has.
+pub async fn count(catalog: &Catalog, tenant: &str) -> Result<i64, GdprError> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM erasure_ledger WHERE tenant = $1")
+        .bind(tenant)
+        .fetch_one(catalog.db().pool())
+        .await
+        .map_err(GdprError::Ledger)?;
+    Ok(n)
+}

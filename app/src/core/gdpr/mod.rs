@@ -37,6 +37,8 @@ pub enum GdprError {
     ConfirmationMismatch,
     #[error("the retention period is 1 to 120 months")]
     RetentionMonths,
+    #[error("too many exports in the last hour")]
+    TooManyExports,
     #[error("not past the retention period")]
     NotDue,
     #[error("no such receipt")]

@@ -110,7 +110,8 @@ pub async fn due(tenant: &Tenant, today: &str) -> Result<Vec<Due>, GdprError> {
         .collect())
 }
 
-/// Inside an erasure's transaction: whether `person_id` is still past the period.
+/// Inside an erasure's transaction: whether `person_id` is still past the period and not an
+/// active admin (either may have changed since the listing).
 pub(super) async fn still_due(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     person_id: &str,
@@ -118,7 +119,9 @@ pub(super) async fn still_due(
     cutoff: &str,
 ) -> Result<bool, GdprError> {
     let row: Option<(String,)> = sqlx::query_as(&format!(
-        "SELECT p.id FROM persons p JOIN employments e ON e.person_id = p.id WHERE p.id = $3 GROUP BY p.id {DUE_WHERE}"
+        "SELECT p.id FROM persons p JOIN employments e ON e.person_id = p.id WHERE p.id = $3 AND NOT EXISTS \
+         (SELECT 1 FROM users u WHERE u.person_id = p.id AND u.role = 'admin' AND u.status = 'active') \
+         GROUP BY p.id {DUE_WHERE}"
     ))
     .bind(today)
     .bind(cutoff)
@@ -140,9 +143,13 @@ pub async fn run(tenant: &Tenant, catalog: &Catalog, clock: &dyn Clock, today: &
     for d in due(tenant, today).await?.into_iter().filter(|d| !d.admin) {
         match super::erase::erase_past_retention(tenant, catalog, clock, &d.person_id, today, &cutoff).await {
             Ok(_) => erased += 1,
-            // Employed again, or erased by someone else meanwhile: nothing to do.
+            // Employed again, made an admin, or erased by someone else meanwhile.
             Err(GdprError::NoSuchPerson | GdprError::NotDue) => {}
-            Err(e) => return Err(e),
+            // One person's fault (an unreadable record, say) must not stop everyone else's
+            // erasure every day: logged by id, tried again tomorrow.
+            Err(e) => {
+                tracing::error!(tenant = %tenant.slug(), person = %d.person_id, error = %e, "retention: erasure failed")
+            }
         }
     }
     Ok(erased)
