@@ -2,6 +2,7 @@
 //! the ledger's receipts. Admins only, through the one guard.
 mod erasure_preview;
 mod erasures;
+#[cfg(feature = "ssr")]
 mod export_html;
 mod person_export;
 mod receipt_file;
