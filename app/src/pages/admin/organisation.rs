@@ -78,7 +78,7 @@ fn RetentionForm(retention: RetentionView) -> impl IntoView {
                 <label for="retention-months">{g.retention_months}</label>
                 <input id="retention-months" name="months" type="number" min="1" max="120" required inputmode="numeric"
                     value=retention.months.to_string() />
-                <label class="check">
+                <label class="check" for="retention-auto">
                     <input type="checkbox" name="auto_erase" value="yes" id="retention-auto" checked=retention.auto_erase />
                     {g.auto_erase}
                 </label>
