@@ -33,7 +33,11 @@ use tower::ServiceExt;
 const PW: &str = "correct horse battery staple";
 const HOST: &str = "acme.localhost";
 
-on_both_backends!(every_talk_function_keeps_to_the_parties, a_view_whose_event_cannot_be_written_returns_nothing,);
+on_both_backends!(
+    every_talk_function_keeps_to_the_parties,
+    a_view_whose_event_cannot_be_written_returns_nothing,
+    text_saves_are_bounded_per_account,
+);
 
 struct Fx {
     env: TestEnv,
@@ -374,5 +378,31 @@ async fn a_view_whose_event_cannot_be_written_returns_nothing(b: Backend) {
     assert!(!res.body.contains("SKA-INTE-SYNAS"), "{}", res.body);
     let page = f.page(&format!("/talks/{talk}"), &mia).await;
     assert!(!page.body.contains("SKA-INTE-SYNAS"), "the page shows no text it could not log");
+    f.done().await;
+}
+
+/// One account's text saves are bounded (each writes a sealed row and a logbook event): past
+/// the budget the answer is "busy" (the editor keeps the text and tries again), nothing is
+/// written, and another account is not affected.
+async fn text_saves_are_bounded_per_account(b: Backend) {
+    let f = fx(b).await;
+    let mia = f.sign_in("mia@x.se").await;
+    let talk = f.ola_talk.clone();
+    let mut version = 0;
+    let refused = loop {
+        let form = format!("talk_id={talk}&kind=notes&version={version}&text=v{version}");
+        let res = f.post("/api/talks/save_note", &form, &mia, false).await;
+        if res.status != StatusCode::OK {
+            break res;
+        }
+        version = res.body.parse().expect("version");
+        assert!(version <= 200, "no bound");
+    };
+    assert_eq!(version, 120, "the budget is 120 saves a minute");
+    assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE, "{}", refused.body);
+    let ola = f.sign_in("ola@x.se").await;
+    let prep = format!("talk_id={talk}&version=0&answers%5Bq1%5D%5Btext%5D=x");
+    let res = f.post("/api/talks/save_preparation", &prep, &ola, false).await;
+    assert_ne!(res.status, StatusCode::SERVICE_UNAVAILABLE, "another account has its own budget: {}", res.body);
     f.done().await;
 }

@@ -7,6 +7,7 @@ pub mod db;
 pub mod files;
 pub mod gdpr;
 pub mod keys;
+pub mod limits;
 pub mod logbook;
 pub mod mail;
 pub mod organisation;

@@ -5,6 +5,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// The longest note, action list, comment or addendum, in characters: some 30 pages of text.
+/// The pages give the same limit to the browser (`maxlength`), so a long text is stopped while
+/// typing, not refused, and lost, on sending.
+pub const MAX_NOTE_CHARS: usize = 50_000;
+/// The longest answer to one question.
+pub const MAX_ANSWER_CHARS: usize = 10_000;
+
 /// Who answers a question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

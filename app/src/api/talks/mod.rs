@@ -76,6 +76,21 @@ mod server_side {
 
     /// The one guard for a talk: the caller's standing to it is computed from the register,
     /// then `guard::require` decides. A refusal is logged with the talk's id and is 403.
+    /// Text saves per account a minute: the editor saves a second after the last key, so a
+    /// person typing in two tabs stays far below it; beyond it the answer is "busy, try again
+    /// shortly", which the editor does by itself with the text kept.
+    pub(crate) const SAVES_PER_MINUTE: u32 = 120;
+
+    /// Takes one text save from the account's budget (`SAVES_PER_MINUTE`).
+    pub(crate) fn take_save(g: &Granted) -> Result<(), AppError> {
+        static SAVES: std::sync::OnceLock<crate::core::limits::Budget> = std::sync::OnceLock::new();
+        let budget = SAVES.get_or_init(|| {
+            crate::core::limits::Budget::new(SAVES_PER_MINUTE, std::time::Duration::from_secs(60), 100_000)
+        });
+        let key = format!("{}:{}", g.tenant.slug(), g.by.user);
+        budget.take(&key, std::time::Instant::now()).map_err(|wait| AppError::Busy { seconds: wait.as_secs().max(1) })
+    }
+
     pub(crate) async fn require_talk(talk_id: &str, need: TalkNeed) -> Result<Granted, AppError> {
         let id = checked_id(talk_id, Problem::NoSuchTalk)?;
         let (tenant, user) = crate::api::require(Need::SignedIn).await?;

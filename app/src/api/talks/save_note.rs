@@ -19,6 +19,7 @@ pub async fn save_note(talk_id: String, kind: String, version: i64, text: String
     let result = async {
         let note = Note::parse(&kind).ok_or(AppError::BadRequest)?;
         let g = super::require_talk(&talk_id, super::TalkNeed::Manager).await?;
+        super::take_save(&g)?;
         talk::save_note(&g.tenant, &SystemClock, &g.by, &g.talk, note, version, &text).await.map_err(super::talk_error)
     }
     .await;

@@ -34,6 +34,7 @@ pub async fn save_preparation(
     };
     let result = async {
         let g = super::require_talk(&talk_id, super::TalkNeed::Party).await?;
+        super::take_save(&g)?;
         let side = access::side(&g.party).ok_or(AppError::Forbidden)?;
         let mut prep = Preparation::new();
         for (q, a) in answers {

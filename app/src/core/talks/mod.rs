@@ -23,10 +23,7 @@ pub const TEXT: Field = Field { table: "talk_texts", column: "body_sealed", id_c
 pub const PRIVATE: Field = Field { table: "talk_private_notes", column: "body_sealed", id_column: "id" };
 pub const ADDENDUM: Field = Field { table: "talk_addenda", column: "body_sealed", id_column: "id" };
 
-/// The longest note, action list, comment or addendum, in characters: some 30 pages of text.
-pub const MAX_NOTE_CHARS: usize = 50_000;
-/// The longest answer to one question.
-pub const MAX_ANSWER_CHARS: usize = 10_000;
+pub use crate::model::talks::{MAX_ANSWER_CHARS, MAX_NOTE_CHARS};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TalkError {

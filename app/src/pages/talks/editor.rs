@@ -60,7 +60,7 @@ pub fn NoteEditor(
             <input type="hidden" name="version" id=version_id value=version.to_string() />
             <label for=label_for>{label}</label>
             <p class="hint">{hint}</p>
-            <textarea id=field name="text" rows="8">{text}</textarea>
+            <textarea id=field name="text" rows="8" maxlength=crate::model::talks::MAX_NOTE_CHARS>{text}</textarea>
             <button type="submit" class="button secondary">{save}</button>
             // A draft this device kept that someone else's save overtook: shown (its label from
             // `data-label`, by the style sheet), never sent.

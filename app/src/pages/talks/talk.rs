@@ -234,7 +234,7 @@ fn QuestionBlock(
             });
             view! {
                 <label for=field_id.clone()>{t.your_answer}</label>
-                <textarea id=field_id.clone() name=name("text") rows="4" aria-describedby=format!("qh-{}", q.id)>{mine.text.clone()}</textarea>
+                <textarea id=field_id.clone() name=name("text") rows="4" maxlength=crate::model::talks::MAX_ANSWER_CHARS aria-describedby=format!("qh-{}", q.id)>{mine.text.clone()}</textarea>
                 {ratings}
             }
             .into_any()
@@ -384,7 +384,7 @@ fn Signed(talk: TalkView, t: &'static TalkTexts) -> impl IntoView {
                 <form class="form" method="post" action=AddAddendum::url() id="addendum-form">
                     <input type="hidden" name="talk_id" value=talk.id.clone() />
                     <label for="addendum">{t.add_addendum}</label>
-                    <textarea id="addendum" name="text" rows="3"></textarea>
+                    <textarea id="addendum" name="text" rows="3" maxlength=crate::model::talks::MAX_NOTE_CHARS></textarea>
                     <button type="submit" class="button">{t.add_addendum}</button>
                 </form>
             })}
@@ -401,7 +401,7 @@ fn Moves(talk: TalkView, t: &'static TalkTexts) -> impl IntoView {
             let id = format!("comment-{action}");
             view! {
                 <label for=id.clone()>{label}</label>
-                <textarea id=id name="comment" rows="2" required=required></textarea>
+                <textarea id=id name="comment" rows="2" required=required maxlength=crate::model::talks::MAX_NOTE_CHARS></textarea>
             }
         });
         view! {
