@@ -51,7 +51,7 @@ fn without_default_port<'a>(scheme: &str, authority: &'a str) -> &'a str {
 /// word) and the Host header.
 pub(crate) fn own_origin(req: &Request) -> Option<String> {
     let scheme = req.extensions().get::<Client>().map(|c| c.scheme).unwrap_or(Scheme::Http).as_str();
-    let host = req.headers().get(header::HOST)?.to_str().ok()?.to_ascii_lowercase();
+    let host = crate::tenant::request_host(req).ok()??.to_ascii_lowercase();
     (!host.is_empty()).then(|| format!("{scheme}://{}", without_default_port(scheme, &host)))
 }
 

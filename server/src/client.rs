@@ -102,7 +102,11 @@ impl TrustedProxies {
                 None => break,
             }
         }
-        let scheme = forwarded_proto(headers, self.header).unwrap_or(own_scheme);
+        // Over our own TLS the scheme is a fact, not a proxy's word.
+        let scheme = match own_scheme {
+            Scheme::Https => Scheme::Https,
+            Scheme::Http => forwarded_proto(headers, self.header).unwrap_or(own_scheme),
+        };
         Client { ip: Some(ip), scheme }
     }
 }

@@ -11,3 +11,4 @@ pub mod jobs;
 pub mod security;
 pub mod telemetry;
 pub mod tenant;
+pub mod tls;

@@ -1,4 +1,5 @@
-//! Resolves each request's tenant from its Host header before anything tenant-specific runs.
+//! Resolves each request's tenant from its host (the Host header, or HTTP/2's authority) before
+//! anything tenant-specific runs.
 //! Pages and server functions never see a request without one.
 use std::sync::Arc;
 
@@ -21,13 +22,35 @@ pub async fn resolve(tenancy: Arc<Tenancy>, mut req: Request, next: Next) -> Res
     if is_tenantless(req.uri().path()) {
         return next.run(req).await;
     }
-    let host = req.headers().get(header::HOST).map(|h| h.to_str().unwrap_or("\u{0}"));
-    match tenancy.resolve(host).await {
+    let Ok(host) = request_host(&req) else {
+        return page(&ResolveError::MalformedHost);
+    };
+    match tenancy.resolve(host.as_deref()).await {
         Ok(tenant) => {
             req.extensions_mut().insert(tenant);
             next.run(req).await
         }
         Err(e) => page(&e),
+    }
+}
+
+/// A request that names its host twice, differently, or in bytes that are not text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AmbiguousHost;
+
+/// The host a request was sent to: its `Host` header (HTTP/1.1), or the authority of its URI
+/// (HTTP/2 sends `:authority` and no `Host`). A request naming two different hosts, or a `Host`
+/// that is not text, is refused: which one would the tenant be?
+pub fn request_host(req: &Request) -> Result<Option<String>, AmbiguousHost> {
+    let named = match req.headers().get(header::HOST) {
+        Some(h) => Some(h.to_str().map_err(|_| AmbiguousHost)?.to_string()),
+        None => None,
+    };
+    let authority = req.uri().authority().map(|a| a.as_str().to_string());
+    match (named, authority) {
+        (Some(h), Some(a)) if !h.eq_ignore_ascii_case(&a) => Err(AmbiguousHost),
+        (Some(h), _) => Ok(Some(h)),
+        (None, a) => Ok(a),
     }
 }
 

@@ -88,7 +88,44 @@ on_both_backends!(
     crafted_hosts_never_reach_another_tenant,
     each_refusal_has_its_status_and_page,
     single_tenant_mode_serves_one_tenant_on_any_host,
+    http2_names_the_host_in_its_authority_and_two_hosts_are_refused,
 );
+
+/// HTTP/2 sends no `Host` header: the tenant comes from the request's authority (the URI). A
+/// request whose `Host` and authority disagree names two tenants, and is refused.
+async fn http2_names_the_host_in_its_authority_and_two_hosts_are_refused(b: Backend) {
+    let f = fixture(b, |_| {}).await;
+    let h2 = |uri: &str, host: Option<&str>| {
+        let mut req = Request::builder().uri(uri).version(axum::http::Version::HTTP_2);
+        if let Some(h) = host {
+            req = req.header(header::HOST, h);
+        }
+        req.body(Body::empty()).expect("req")
+    };
+    let (status, body) = f.send(h2("https://acme.localhost:3000/", None)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Acme AB") && !body.contains("Beta AB"), "{body}");
+    let (status, _) = f.send(h2("https://acme.localhost:3000/", Some("acme.localhost:3000"))).await;
+    assert_eq!(status, StatusCode::OK, "the same host twice is fine");
+    let (status, body) = f.send(h2("https://acme.localhost/", Some("beta.localhost"))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(!body.contains("Acme AB") && !body.contains("Beta AB"), "{body}");
+    // The same over HTTP/1.1 in absolute form.
+    let req =
+        Request::builder().uri("http://beta.localhost/").header(header::HOST, "acme.localhost").body(Body::empty());
+    assert_eq!(f.send(req.expect("req")).await.0, StatusCode::BAD_REQUEST);
+    // A write's origin check reads the same host: a same-origin post over HTTP/2 passes.
+    let req = Request::builder()
+        .method("POST")
+        .uri("http://acme.localhost/api/organisation/name")
+        .version(axum::http::Version::HTTP_2)
+        .header(header::ORIGIN, "http://acme.localhost")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::empty())
+        .expect("req");
+    assert_eq!(f.send(req).await, (StatusCode::OK, "\"Acme AB\"".into()));
+    f.env.cleanup().await;
+}
 
 async fn host_picks_the_tenant_and_nothing_leaks_across(b: Backend) {
     let f = fixture(b, |_| {}).await;

@@ -94,6 +94,8 @@ pub enum CliError {
     DevKeyNotChosen(PathBuf),
     #[error("{0}")]
     Gdpr(#[from] app::core::gdpr::GdprError),
+    #[error("TLS: {0}")]
+    Tls(#[from] crate::tls::TlsError),
     #[error("no master key: set SAMTAL_MASTER_KEY_FILE (or SAMTAL_MASTER_KEY), or for a local trial start the server once with --generate-master-key")]
     NoMasterKey,
 }

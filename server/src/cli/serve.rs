@@ -44,6 +44,15 @@ pub struct ServeArgs {
     /// trials only.
     #[arg(long)]
     pub generate_master_key: bool,
+    /// The certificate chain (PEM) to serve TLS 1.3 with, beside `--tls-key`. Without both,
+    /// plain HTTP: for running behind a reverse proxy or a service mesh that ends TLS. Sent
+    /// SIGHUP, the server reads both files again; a pair that does not load is refused and the
+    /// one in use stays.
+    #[arg(long, env = "SAMTAL_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of `--tls-cert`.
+    #[arg(long, env = "SAMTAL_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
     /// Days logbook events are kept before the daily prune removes them (at least 90).
     #[arg(long, env = "SAMTAL_LOGBOOK_RETENTION_DAYS", default_value_t = 90)]
     pub logbook_retention_days: u32,
@@ -90,7 +99,14 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
         site_root: args.site_root,
         max_body_bytes: args.max_body_bytes,
         trusted_proxies: crate::client::TrustedProxies::new(args.trusted_proxy.clone()).reading(args.forwarded_header),
-        scheme: crate::client::Scheme::Http,
+        scheme: if args.tls_cert.is_some() { crate::client::Scheme::Https } else { crate::client::Scheme::Http },
+    };
+    // Read before anything listens: a broken pair stops the start with a clear message.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            Some((crate::tls::Certificates::new(crate::tls::load(cert, key)?), cert.clone(), key.clone()))
+        }
+        _ => None,
     };
     let mut state = app::core::state::AppState::new(tenancy.clone());
     if let Ok(url) = std::env::var("SAMTAL_SMTP_URL") {
@@ -111,14 +127,15 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
     let summaries = jobs::spawn_anonymous_summaries(tenancy.clone(), auth.clone(), stopped);
     let shutdown = shutdown_signal();
     tracing::info!(%local, "samtal is listening");
-    say!("Samtal is running at http://{local}/");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    say!("Samtal is running at {scheme}://{local}/");
     match &args.single_tenant {
         Some(slug) => say!("Serving only tenant {slug}, on any host name."),
         None => {
             let port = local.port();
-            say!("Tenants are served at http://<tenant>.{}:{port}/", args.base_domain);
+            say!("Tenants are served at {scheme}://<tenant>.{}:{port}/", args.base_domain);
             if tenancy.catalog().get(&demo).await?.is_some() {
-                say!("Demo organisation: http://demo.{}:{port}/", args.base_domain);
+                say!("Demo organisation: {scheme}://demo.{}:{port}/", args.base_domain);
                 let accounts = args.storage.data_dir.join("demo-accounts.txt");
                 if accounts.exists() {
                     say!("Demo sign-in details: {}", accounts.display());
@@ -126,10 +143,24 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
             }
         }
     }
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(CliError::Serve)?;
+    match tls {
+        Some((certs, cert, key)) => {
+            let reload = spawn_certificate_reload(certs.clone(), cert, key);
+            use axum::serve::ListenerExt;
+            let listener =
+                crate::tls::TlsListener::new(listener, crate::tls::server_config(certs)?).map_err(CliError::Serve)?;
+            // `tap_io` gives the TLS listener the peer address as connect info, as TCP has.
+            axum::serve(listener.tap_io(|_| {}), router.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(shutdown)
+                .await
+                .map_err(CliError::Serve)?;
+            reload.abort();
+        }
+        None => axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(CliError::Serve)?,
+    }
     reaper.abort();
     pruner.abort();
     retention_job.abort();
@@ -216,4 +247,31 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
         }
         tracing::info!("shutdown requested; finishing open requests");
     }
+}
+
+/// On SIGHUP, reads the certificate and key again: a pair that loads replaces the one in use
+/// for new connections; one that does not is refused, logged, and the old one stays.
+fn spawn_certificate_reload(
+    certs: std::sync::Arc<crate::tls::Certificates>,
+    cert: PathBuf,
+    key: PathBuf,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let Ok(mut hup) = signal(SignalKind::hangup()) else { return };
+            while hup.recv().await.is_some() {
+                match crate::tls::load(&cert, &key) {
+                    Ok(new) => {
+                        certs.replace(new);
+                        tracing::info!("TLS certificate reloaded");
+                    }
+                    Err(e) => tracing::error!(error = %e, "TLS certificate not reloaded; the one in use stays"),
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = (certs, cert, key);
+    })
 }

@@ -1,0 +1,183 @@
+//! TLS 1.3 in the real `samtal serve`: with `--tls-cert`/`--tls-key` it speaks TLS 1.3 and
+//! nothing older (a TLS 1.2 client is refused although rustls' `tls12` feature is in the
+//! build), offers h2 and http/1.1, serves over it, and reloads its certificate on SIGHUP (a
+//! broken pair is refused and the old one stays). Certificates are made by `openssl`.
+use std::{
+    io::{BufRead, BufReader},
+    path::Path,
+    process::{Child, Command, Stdio},
+    sync::Arc,
+    time::Duration,
+};
+
+use rustls::{
+    pki_types::{pem::PemObject, CertificateDer, ServerName},
+    ClientConfig, RootCertStore,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const BIN: &str = env!("CARGO_BIN_EXE_samtal");
+
+fn make_cert(dir: &Path, name: &str, cn: &str) {
+    let out = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2"])
+        .arg("-keyout")
+        .arg(dir.join(format!("{name}.key")))
+        .arg("-out")
+        .arg(dir.join(format!("{name}.pem")))
+        .args(["-subj", &format!("/CN={cn}"), "-addext", &format!("subjectAltName=DNS:{cn},DNS:demo.{cn}")])
+        // A server's own certificate, not a CA's (webpki refuses a CA as the end entity).
+        .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+        .output()
+        .expect("openssl");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(dir: &Path, cert: &str) -> Server {
+    std::fs::create_dir_all(dir.join("site/pkg")).expect("site");
+    let mut child = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--generate-master-key"])
+        .arg("--site-root")
+        .arg(dir.join("site"))
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .arg("--tls-cert")
+        .arg(dir.join(format!("{cert}.pem")))
+        .arg("--tls-key")
+        .arg(dir.join(format!("{cert}.key")))
+        .env("SAMTAL_LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn samtal");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
+    let port = line
+        .trim()
+        .strip_prefix("Samtal is running at https://127.0.0.1:")
+        .and_then(|r| r.trim_end_matches('/').parse().ok())
+        .unwrap_or_else(|| panic!("not serving https: {line}"));
+    Server { child, port }
+}
+
+fn client(roots_from: &Path, versions: &[&'static rustls::SupportedProtocolVersion], alpn: &[&[u8]]) -> ClientConfig {
+    let mut roots = RootCertStore::empty();
+    for c in CertificateDer::pem_file_iter(roots_from).expect("pem") {
+        roots.add(c.expect("cert")).expect("root");
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(versions)
+        .expect("versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    config
+}
+
+/// Connects; on success, the negotiated protocol version, ALPN and the peer's certificate.
+async fn connect(
+    port: u16,
+    config: ClientConfig,
+) -> std::io::Result<tokio_rustls::client::TlsStream<tokio::net::TcpStream>> {
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    let name = ServerName::try_from("localhost").expect("name");
+    tokio_rustls::TlsConnector::from(Arc::new(config)).connect(name, tcp).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_speaks_tls_13_only_offers_h2_and_reloads_its_certificate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    make_cert(dir.path(), "first", "localhost");
+    let server = serve(dir.path(), "first");
+    let first = dir.path().join("first.pem");
+
+    // TLS 1.2 is refused: the config decides, whatever features the build has.
+    let old = connect(server.port, client(&first, &[&rustls::version::TLS12], &[b"http/1.1"])).await;
+    assert!(old.is_err(), "a TLS 1.2 handshake succeeded");
+
+    // TLS 1.3 with h2 offered: h2 is chosen.
+    let tls =
+        connect(server.port, client(&first, &[&rustls::version::TLS13], &[b"h2", b"http/1.1"])).await.expect("tls 1.3");
+    let (_, session) = tls.get_ref();
+    assert_eq!(session.protocol_version(), Some(rustls::ProtocolVersion::TLSv1_3));
+    assert_eq!(session.alpn_protocol(), Some(&b"h2"[..]));
+    drop(tls);
+
+    // HTTP/1.1 over TLS 1.3: a real answer.
+    let mut tls = connect(server.port, client(&first, &[&rustls::version::TLS13], &[b"http/1.1"])).await.expect("tls");
+    tls.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").await.expect("write");
+    let mut answer = String::new();
+    tls.read_to_string(&mut answer).await.expect("read");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.to_ascii_lowercase().contains("strict-transport-security"), "HSTS as before: {answer}");
+
+    // A broken pair on SIGHUP is refused: the first certificate still serves.
+    std::fs::write(dir.path().join("first.key"), "not a key").expect("break");
+    let hup = |pid: u32| Command::new("kill").args(["-HUP", &pid.to_string()]).status().expect("kill");
+    assert!(hup(server.child.id()).success());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    connect(server.port, client(&first, &[&rustls::version::TLS13], &[b"http/1.1"])).await.expect("the old pair stays");
+
+    // A new good pair on SIGHUP: new connections get it, and the first no longer verifies.
+    make_cert(dir.path(), "second", "localhost");
+    for ext in ["pem", "key"] {
+        std::fs::copy(dir.path().join(format!("second.{ext}")), dir.path().join(format!("first.{ext}"))).expect("swap");
+    }
+    assert!(hup(server.child.id()).success());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let second = dir.path().join("second.pem");
+    connect(server.port, client(&second, &[&rustls::version::TLS13], &[b"http/1.1"])).await.expect("the new pair");
+    let stale_root = dir.path().join("stale.pem");
+    make_cert(dir.path(), "stale", "localhost");
+    assert!(
+        connect(server.port, client(&stale_root, &[&rustls::version::TLS13], &[b"http/1.1"])).await.is_err(),
+        "a client trusting another certificate is refused"
+    );
+}
+
+#[test]
+fn a_certificate_without_its_key_is_refused_at_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("site/pkg")).expect("site");
+    let out = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--generate-master-key", "--tls-cert", "/nonexistent/cert.pem"])
+        .arg("--site-root")
+        .arg(dir.path().join("site"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--tls-key"), "{err}");
+    make_cert(dir.path(), "c", "localhost");
+    std::fs::write(dir.path().join("c.key"), "garbage").expect("write");
+    let out = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--generate-master-key"])
+        .arg("--site-root")
+        .arg(dir.path().join("site"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .arg("--tls-cert")
+        .arg(dir.path().join("c.pem"))
+        .arg("--tls-key")
+        .arg(dir.path().join("c.key"))
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("TLS:") && err.contains("c.key"), "{err}");
+}
