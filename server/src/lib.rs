@@ -9,6 +9,7 @@ pub mod frame;
 pub mod http;
 pub mod jobs;
 pub mod security;
+pub mod serve_loop;
 pub mod telemetry;
 pub mod tenant;
 pub mod tls;

@@ -4,10 +4,8 @@
 //! run beside the accept loop, each bounded in time, at most [`MAX_HANDSHAKES`] at once and
 //! [`MAX_HANDSHAKES_PER_CLIENT`] from one address, so a slow or silent client holds a few slots
 //! for a few seconds and cannot stop others connecting.
-//!
-//! Not yet here (issue 15): a header-read timeout and idle limits once a connection is up —
-//! axum's server runs hyper without a timer — so this listener is not yet for facing the
-//! internet without a proxy that enforces them.
+//! Once a connection is up, `serve_loop` bounds it like any other (header-read timeout,
+//! connection counts).
 use std::{
     io,
     net::SocketAddr,
@@ -36,37 +34,6 @@ pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 pub const MAX_HANDSHAKES: usize = 512;
 /// Handshakes in progress from one address: one client cannot take every slot.
 pub const MAX_HANDSHAKES_PER_CLIENT: usize = 16;
-
-/// Handshakes in progress per client address (only addresses with one in progress are kept).
-#[derive(Default)]
-struct PerClient(std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>);
-
-impl PerClient {
-    fn enter(self: &Arc<Self>, ip: std::net::IpAddr) -> Option<ClientSlot> {
-        let mut map = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let n = map.entry(ip).or_insert(0);
-        if *n >= MAX_HANDSHAKES_PER_CLIENT {
-            return None;
-        }
-        *n += 1;
-        Some(ClientSlot(self.clone(), ip))
-    }
-}
-
-/// One handshake's place in its client's count, given back when dropped.
-struct ClientSlot(Arc<PerClient>, std::net::IpAddr);
-
-impl Drop for ClientSlot {
-    fn drop(&mut self) {
-        let mut map = self.0 .0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(n) = map.get_mut(&self.1) {
-            *n -= 1;
-            if *n == 0 {
-                map.remove(&self.1);
-            }
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
@@ -139,7 +106,7 @@ impl TlsListener {
         let (tx, ready) = mpsc::channel(64);
         let acceptor = TlsAcceptor::from(config);
         let slots = Arc::new(Semaphore::new(MAX_HANDSHAKES));
-        let per_client = Arc::new(PerClient::default());
+        let per_client = crate::serve_loop::PerClient::new(MAX_HANDSHAKES_PER_CLIENT);
         tokio::spawn(async move {
             loop {
                 // Ends as soon as the server lets go of the listener (shutdown): the port

@@ -195,3 +195,46 @@ fn a_certificate_without_its_key_is_refused_at_start() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("TLS:") && err.contains("c.key"), "{err}");
 }
+
+/// A client that trickles its headers is cut off after `--header-read-timeout`, plain HTTP or
+/// TLS alike (the server loop has a timer; axum's `serve` had none), while a whole request on
+/// another connection is answered.
+#[test]
+fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("site/pkg")).expect("site");
+    let mut child = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--generate-master-key", "--header-read-timeout", "1"])
+        .arg("--site-root")
+        .arg(dir.path().join("site"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .env("SAMTAL_LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
+    let port: u16 = line
+        .trim()
+        .strip_prefix("Samtal is running at http://127.0.0.1:")
+        .and_then(|r| r.trim_end_matches('/').parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    let server = Server { child, port };
+    let mut slow = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("tcp");
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n").expect("write");
+    let mut whole = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("tcp");
+    whole.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").expect("write");
+    let mut answer = String::new();
+    whole.read_to_string(&mut answer).expect("read");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    slow.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    let closed = slow.read_to_end(&mut rest);
+    assert!(closed.is_ok(), "the server did not close it within 5 s: {closed:?}");
+    assert!(started.elapsed() < Duration::from_secs(4), "closed only after {:?}", started.elapsed());
+    assert!(!String::from_utf8_lossy(&rest).contains("200 OK"), "the unfinished request was answered");
+}

@@ -53,6 +53,10 @@ pub struct ServeArgs {
     /// The private key (PEM) of `--tls-cert`.
     #[arg(long, env = "SAMTAL_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Seconds a client has to send a request's headers (and, on a kept-alive connection, to
+    /// start the next request) before the connection is closed.
+    #[arg(long, env = "SAMTAL_HEADER_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub header_read_timeout: u64,
     /// Days logbook events are kept before the daily prune removes them (at least 90).
     #[arg(long, env = "SAMTAL_LOGBOOK_RETENTION_DAYS", default_value_t = 90)]
     pub logbook_retention_days: u32,
@@ -143,23 +147,16 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
             }
         }
     }
+    let limits = crate::serve_loop::Limits { header_read: std::time::Duration::from_secs(args.header_read_timeout) };
     match tls {
         Some((certs, cert, key)) => {
             let reload = spawn_certificate_reload(certs.clone(), cert, key);
-            use axum::serve::ListenerExt;
             let listener =
                 crate::tls::TlsListener::new(listener, crate::tls::server_config(certs)?).map_err(CliError::Serve)?;
-            // `tap_io` gives the TLS listener the peer address as connect info, as TCP has.
-            axum::serve(listener.tap_io(|_| {}), router.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(shutdown)
-                .await
-                .map_err(CliError::Serve)?;
+            crate::serve_loop::serve(listener, router, limits, shutdown).await;
             reload.abort();
         }
-        None => axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
-            .map_err(CliError::Serve)?,
+        None => crate::serve_loop::serve(listener, router, limits, shutdown).await,
     }
     reaper.abort();
     pruner.abort();
