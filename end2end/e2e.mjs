@@ -895,6 +895,65 @@ await check("GET /healthz answers JSON", async () => {
   assert(res.status === 200 && body.status === "ok", JSON.stringify(body));
 });
 
+if (!process.env.SAMTAL_URL) {
+  // The same server over its own TLS 1.3: Chromium speaks HTTP/2 to it (no Host header, the
+  // tenant from :authority), signs in through the origin check with the https scheme, and is
+  // sent the brotli bundle (browsers ask for br only over https).
+  await check("over TLS 1.3 Chromium speaks h2, signs in, and gets the br bundle", async () => {
+    const tlsDir = mkdtempSync(join(tmpdir(), "samtal-e2e-tls-"));
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+      "-days", "2", "-keyout", join(tlsDir, "key.pem"), "-out", join(tlsDir, "cert.pem"), "-subj", "/CN=demo.localhost",
+      "-addext", "subjectAltName=DNS:demo.localhost,DNS:localhost", "-addext", "basicConstraints=critical,CA:FALSE"],
+      { stdio: "pipe" });
+    const tls = spawn(bin, ["serve", "--addr", "127.0.0.1:0", "--site-root", site, "--data-dir", join(tlsDir, "data"),
+      "--base-domain", "localhost", "--create-demo-tenant", "--generate-master-key",
+      "--tls-cert", join(tlsDir, "cert.pem"), "--tls-key", join(tlsDir, "key.pem")],
+      { stdio: ["ignore", "pipe", "ignore"], env: { ...process.env, SAMTAL_LOG_FORMAT: "json" } });
+    try {
+      const tlsPort = await new Promise((ok, fail) => {
+        let out = "";
+        const timer = setTimeout(() => fail(new Error("TLS server did not start within 30 s")), 30000);
+        tls.stdout.on("data", (d) => {
+          out += d;
+          const m = out.match(/running at https:\/\/127\.0\.0\.1:(\d+)/);
+          if (m) { clearTimeout(timer); ok(Number(m[1])); }
+        });
+      });
+      const accounts = readFileSync(join(tlsDir, "data", "demo-accounts.txt"), "utf8");
+      const [, email, password] = accounts.match(/^\s*admin\s+(\S+)\s+(\S+)\s*$/m);
+      const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 390, height: 844 } });
+      const page = await context.newPage();
+      const problems = [];
+      page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+      const tlsBase = `https://demo.localhost:${tlsPort}`;
+      await page.goto(tlsBase + "/sign-in");
+      await page.waitForSelector('.app[data-hydrated="true"]');
+      const nav = await page.evaluate(() => {
+        const n = performance.getEntriesByType("navigation")[0];
+        const wasm = performance.getEntriesByType("resource").find((r) => r.name.endsWith("samtal.wasm"));
+        return { protocol: n.nextHopProtocol, wasm: wasm ? { protocol: wasm.nextHopProtocol, bytes: wasm.encodedBodySize } : null };
+      });
+      assert(nav.protocol === "h2", `the page came over ${nav.protocol}`);
+      const brSize = statSync(join(site, "pkg", "samtal.wasm.br")).size;
+      console.log(`        over TLS: ${nav.protocol}; samtal.wasm ${nav.wasm?.bytes} B on the wire (br file ${brSize} B)`);
+      assert(nav.wasm && nav.wasm.bytes === brSize, `the wasm was not sent as br: ${JSON.stringify(nav.wasm)}`);
+      await page.fill("#email", email);
+      await page.fill("#password", password);
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("#account-link", { timeout: 15000 });
+      const cookies = await context.cookies(tlsBase);
+      assert(cookies.some((c) => c.secure && c.httpOnly), `no secure session cookie: ${JSON.stringify(cookies.map((c) => c.name))}`);
+      await page.goto(tlsBase + "/account");
+      assert((await page.textContent("h1")).length > 0, "the account page over h2");
+      assert(problems.length === 0, problems.join("; "));
+      await context.close();
+    } finally {
+      tls.kill("SIGTERM");
+      rmSync(tlsDir, { recursive: true, force: true });
+    }
+  });
+}
+
 await browser.close();
 
 if (server) {

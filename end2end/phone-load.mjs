@@ -29,7 +29,9 @@ const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", arg
   "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP *.localhost 127.0.0.1"] });
 
 async function measure(warm) {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+    // A test certificate when SAMTAL_URL is https (a server started with --tls-cert).
+    ignoreHTTPSErrors: base.startsWith("https:") });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Network.enable");
