@@ -117,6 +117,7 @@ pub fn router(config: &HttpConfig, app: AppState) -> Router {
     let site_files = tower_http::services::ServeDir::new(&config.site_root).precompressed_br().precompressed_gzip();
     let router = Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .leptos_routes_with_context(&state, routes, context, shell)
         .fallback(move |uri: Uri, State(s): State<HttpState>, req: Request| {
             let (files, site_files) = (files.clone(), site_files.clone());
@@ -336,6 +337,26 @@ struct Health {
     status: &'static str,
     version: String,
     uptime_seconds: u64,
+}
+
+/// Ready for traffic: the catalog answers and its migrations are all applied. The answer says
+/// which of the two is missing, never why (no error text to a probe).
+async fn readyz(State(state): State<HttpState>) -> impl IntoResponse {
+    use app::core::db::migrations;
+    let catalog = state.app.tenancy.catalog().db();
+    // One query answers both: reading the applied migrations fails if the catalog is away.
+    let problem = match migrations::is_current(catalog, migrations::CATALOG).await {
+        Ok(true) => None,
+        Ok(false) => Some("catalog migrations pending"),
+        Err(_) => Some("catalog unreachable"),
+    };
+    match problem {
+        None => (StatusCode::OK, Json(serde_json::json!({ "status": "ready" }))),
+        Some(why) => {
+            tracing::warn!(reason = why, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "not ready", "reason": why })))
+        }
+    }
 }
 
 async fn healthz(State(state): State<HttpState>) -> impl IntoResponse {

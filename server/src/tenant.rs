@@ -15,7 +15,7 @@ use crate::error_page;
 
 /// Paths that belong to no tenant: health checks and the public bundle.
 fn is_tenantless(path: &str) -> bool {
-    path == "/healthz" || path.starts_with("/pkg/") || path.starts_with("/favicon")
+    path == "/healthz" || path == "/readyz" || path.starts_with("/pkg/") || path.starts_with("/favicon")
 }
 
 pub async fn resolve(tenancy: Arc<Tenancy>, mut req: Request, next: Next) -> Response {

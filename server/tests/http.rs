@@ -75,6 +75,27 @@ async fn healthz_answers_json() {
     assert_eq!(v["version"], env!("CARGO_PKG_VERSION"));
 }
 
+/// Ready: the catalog answers and is migrated. A catalog with a migration missing, or one that
+/// cannot be reached, is "not ready" (503), saying which, and nothing more.
+#[tokio::test]
+async fn readyz_says_whether_the_catalog_answers_and_is_migrated() {
+    let s = site().await;
+    let (status, _, body) = send(app(&s, 1024), get_req("/readyz")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("\"ready\""), "{body}");
+    let catalog = s.env.tenancy.catalog().db();
+    sqlx::query("DELETE FROM schema_migrations WHERE version = 2").execute(catalog.pool()).await.expect("unapply");
+    let (status, _, body) = send(app(&s, 1024), get_req("/readyz")).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(body.contains("migrations pending"), "{body}");
+    catalog.close().await;
+    let (status, _, body) = send(app(&s, 1024), get_req("/readyz")).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(body.contains("catalog unreachable"), "{body}");
+    let (status, _, _) = send(app(&s, 1024), get_req("/healthz")).await;
+    assert_eq!(status, StatusCode::OK, "the process itself is alive");
+}
+
 #[tokio::test]
 async fn home_page_is_server_rendered_with_strict_headers() {
     let s = site().await;

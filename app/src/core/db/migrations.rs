@@ -79,6 +79,12 @@ async fn applied(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
         .await
 }
 
+/// Whether every migration of `set` is applied (what readiness asks; applies nothing).
+pub async fn is_current(db: &Db, set: &'static [Migration]) -> Result<bool, DbError> {
+    let done = applied(db).await?;
+    Ok(set.iter().all(|m| done.iter().any(|(v, _)| *v == m.version)))
+}
+
 pub async fn run(db: &Db, set: &'static [Migration]) -> Result<Outcome, DbError> {
     let done = match applied(db).await {
         Ok(rows) => rows,
