@@ -28,19 +28,19 @@ pub const MAX_CONNECTIONS: usize = 8_192;
 /// Open connections from one address (an office behind one address has many people; a
 /// browser opens at most a handful per host).
 pub const MAX_CONNECTIONS_PER_CLIENT: usize = 128;
-/// How long shutdown waits for open connections to finish.
-pub const DRAIN: Duration = Duration::from_secs(30);
 
 /// What the loop allows each connection.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// To read a request's headers, and on a kept-alive connection to start the next one.
     pub header_read: Duration,
+    /// How long shutdown waits for open connections to finish.
+    pub drain: Duration,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { header_read: Duration::from_secs(10) }
+        Self { header_read: Duration::from_secs(10), drain: Duration::from_secs(30) }
     }
 }
 
@@ -147,7 +147,7 @@ where
     drop(listener);
     let _ = stop.send(true);
     let all = u32::try_from(MAX_CONNECTIONS).unwrap_or(u32::MAX);
-    if tokio::time::timeout(DRAIN, slots.acquire_many(all)).await.is_err() {
-        tracing::warn!(drain_seconds = DRAIN.as_secs(), "some connections were still open after the drain time");
+    if tokio::time::timeout(limits.drain, slots.acquire_many(all)).await.is_err() {
+        tracing::warn!(drain_seconds = limits.drain.as_secs(), "some connections were still open after the drain time");
     }
 }

@@ -238,3 +238,50 @@ fn a_client_that_never_finishes_its_headers_is_cut_off() {
     assert!(started.elapsed() < Duration::from_secs(4), "closed only after {:?}", started.elapsed());
     assert!(!String::from_utf8_lossy(&rest).contains("200 OK"), "the unfinished request was answered");
 }
+
+/// SIGTERM stops taking connections and waits for open ones at most `--drain-seconds`: a
+/// client holding a request open (headers half sent, a long header timeout) does not keep the
+/// server from exiting 0 soon after.
+#[test]
+fn sigterm_waits_for_open_connections_only_the_drain_time() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("site/pkg")).expect("site");
+    let mut child = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--generate-master-key", "--header-read-timeout", "300"])
+        .args(["--drain-seconds", "1"])
+        .arg("--site-root")
+        .arg(dir.path().join("site"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .env("SAMTAL_LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
+    let port: u16 = line
+        .trim()
+        .strip_prefix("Samtal is running at http://127.0.0.1:")
+        .and_then(|r| r.trim_end_matches('/').parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    let mut held = std::net::TcpStream::connect(("127.0.0.1", port)).expect("tcp");
+    held.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n").expect("write");
+    std::thread::sleep(Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill").success());
+    let deadline = started + Duration::from_secs(8);
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(std::time::Instant::now() < deadline, "still running 8 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    // The port is closed: nothing listens any more.
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+    drop(held);
+}

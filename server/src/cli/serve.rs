@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// start the next request) before the connection is closed.
     #[arg(long, env = "SAMTAL_HEADER_READ_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
     pub header_read_timeout: u64,
+    /// Seconds SIGTERM waits for open requests to finish before the server exits (the pools are
+    /// closed after).
+    #[arg(long, env = "SAMTAL_DRAIN_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(0..=600))]
+    pub drain_seconds: u64,
     /// Days logbook events are kept before the daily prune removes them (at least 90).
     #[arg(long, env = "SAMTAL_LOGBOOK_RETENTION_DAYS", default_value_t = 90)]
     pub logbook_retention_days: u32,
@@ -147,7 +151,10 @@ pub(super) async fn run(args: ServeArgs) -> Result<(), CliError> {
             }
         }
     }
-    let limits = crate::serve_loop::Limits { header_read: std::time::Duration::from_secs(args.header_read_timeout) };
+    let limits = crate::serve_loop::Limits {
+        header_read: std::time::Duration::from_secs(args.header_read_timeout),
+        drain: std::time::Duration::from_secs(args.drain_seconds),
+    };
     match tls {
         Some((certs, cert, key)) => {
             let reload = spawn_certificate_reload(certs.clone(), cert, key);
