@@ -45,7 +45,9 @@ impl Drop for Server {
     }
 }
 
-fn serve(dir: &Path, cert: &str) -> Server {
+/// Starts `samtal serve` on a free port with `extra` flags and waits for its "running at
+/// <scheme>://" line.
+fn start(dir: &Path, scheme: &str, extra: &[&str]) -> Server {
     std::fs::create_dir_all(dir.join("site/pkg")).expect("site");
     let mut child = Command::new(BIN)
         .args(["serve", "--addr", "127.0.0.1:0", "--generate-master-key"])
@@ -53,10 +55,7 @@ fn serve(dir: &Path, cert: &str) -> Server {
         .arg(dir.join("site"))
         .arg("--data-dir")
         .arg(dir.join("data"))
-        .arg("--tls-cert")
-        .arg(dir.join(format!("{cert}.pem")))
-        .arg("--tls-key")
-        .arg(dir.join(format!("{cert}.key")))
+        .args(extra)
         .env("SAMTAL_LOG_FORMAT", "json")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -66,10 +65,17 @@ fn serve(dir: &Path, cert: &str) -> Server {
     BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
     let port = line
         .trim()
-        .strip_prefix("Samtal is running at https://127.0.0.1:")
+        .strip_prefix(&format!("Samtal is running at {scheme}://127.0.0.1:"))
         .and_then(|r| r.trim_end_matches('/').parse().ok())
-        .unwrap_or_else(|| panic!("not serving https: {line}"));
+        .unwrap_or_else(|| panic!("not serving {scheme}: {line}"));
     Server { child, port }
+}
+
+/// With TLS from `dir/<cert>.pem` and `.key`.
+fn serve(dir: &Path, cert: &str) -> Server {
+    let (pem, key) = (dir.join(format!("{cert}.pem")), dir.join(format!("{cert}.key")));
+    let (pem, key) = (pem.to_str().expect("path"), key.to_str().expect("path"));
+    start(dir, "https", &["--tls-cert", pem, "--tls-key", key])
 }
 
 fn client(roots_from: &Path, versions: &[&'static rustls::SupportedProtocolVersion], alpn: &[&[u8]]) -> ClientConfig {
@@ -203,26 +209,7 @@ fn a_certificate_without_its_key_is_refused_at_start() {
 fn a_client_that_never_finishes_its_headers_is_cut_off() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(dir.path().join("site/pkg")).expect("site");
-    let mut child = Command::new(BIN)
-        .args(["serve", "--addr", "127.0.0.1:0", "--generate-master-key", "--header-read-timeout", "1"])
-        .arg("--site-root")
-        .arg(dir.path().join("site"))
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .env("SAMTAL_LOG_FORMAT", "json")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
-    let port: u16 = line
-        .trim()
-        .strip_prefix("Samtal is running at http://127.0.0.1:")
-        .and_then(|r| r.trim_end_matches('/').parse().ok())
-        .unwrap_or_else(|| panic!("{line}"));
-    let server = Server { child, port };
+    let server = start(dir.path(), "http", &["--header-read-timeout", "1"]);
     let mut slow = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("tcp");
     slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n").expect("write");
     let mut whole = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("tcp");
@@ -246,34 +233,16 @@ fn a_client_that_never_finishes_its_headers_is_cut_off() {
 fn sigterm_waits_for_open_connections_only_the_drain_time() {
     use std::io::Write;
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(dir.path().join("site/pkg")).expect("site");
-    let mut child = Command::new(BIN)
-        .args(["serve", "--addr", "127.0.0.1:0", "--generate-master-key", "--header-read-timeout", "300"])
-        .args(["--drain-seconds", "1"])
-        .arg("--site-root")
-        .arg(dir.path().join("site"))
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .env("SAMTAL_LOG_FORMAT", "json")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
-    let port: u16 = line
-        .trim()
-        .strip_prefix("Samtal is running at http://127.0.0.1:")
-        .and_then(|r| r.trim_end_matches('/').parse().ok())
-        .unwrap_or_else(|| panic!("{line}"));
+    let mut server = start(dir.path(), "http", &["--header-read-timeout", "300", "--drain-seconds", "1"]);
+    let port = server.port;
     let mut held = std::net::TcpStream::connect(("127.0.0.1", port)).expect("tcp");
     held.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n").expect("write");
     std::thread::sleep(Duration::from_millis(200));
     let started = std::time::Instant::now();
-    assert!(Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill").success());
+    assert!(Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status().expect("kill").success());
     let deadline = started + Duration::from_secs(8);
     let status = loop {
-        if let Some(s) = child.try_wait().expect("wait") {
+        if let Some(s) = server.child.try_wait().expect("wait") {
             break s;
         }
         assert!(std::time::Instant::now() < deadline, "still running 8 s after SIGTERM");

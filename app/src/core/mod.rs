@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod db;
 pub mod files;
 pub mod gdpr;
+pub mod ids;
 pub mod keys;
 pub mod limits;
 pub mod logbook;

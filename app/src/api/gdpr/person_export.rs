@@ -15,21 +15,15 @@ pub async fn person_export(
     use crate::{
         core::{
             auth::{guard::Need, Role},
-            clock::{Clock, SystemClock},
+            clock::SystemClock,
             gdpr::{self, Requester},
         },
         error::Problem,
-        model::personnummer::{Day, Personnummer},
     };
     let id = crate::api::checked_id(&person_id, Problem::NoSuchPerson)?.to_string();
     let result = async {
         let (tenant, admin) = crate::api::require(Need::Role(Role::Admin)).await?;
-        if personnummer.trim().is_empty() {
-            return Err(AppError::Invalid(Problem::ConfirmErase));
-        }
-        let today = Day::from_unix(SystemClock.now_ms() / 1000);
-        let typed = Personnummer::parse(&personnummer, today)
-            .map_err(|e| AppError::Invalid(crate::api::people::pnr_problem(e)))?;
+        let typed = crate::api::people::confirming_personnummer(&personnummer)?;
         gdpr::export::check_number(&tenant, &SystemClock, admin.actor(), crate::api::origin(), &id, &typed)
             .await
             .map_err(super::gdpr_error)?;

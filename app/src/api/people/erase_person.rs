@@ -10,21 +10,16 @@ pub async fn erase_person(person_id: String, #[server(default)] personnummer: St
     use crate::{
         core::{
             auth::{guard::Need, Role},
-            clock::{Clock, SystemClock},
+            clock::SystemClock,
             gdpr,
             people::access,
         },
         error::Problem,
-        model::personnummer::{Day, Personnummer},
     };
     let id = crate::api::checked_id(&person_id, Problem::NoSuchPerson)?.to_string();
     let result = async {
         let (tenant, admin) = crate::api::require(Need::Role(Role::Admin)).await?;
-        if personnummer.trim().is_empty() {
-            return Err(AppError::Invalid(Problem::ConfirmErase));
-        }
-        let today = Day::from_unix(SystemClock.now_ms() / 1000);
-        let typed = Personnummer::parse(&personnummer, today).map_err(|e| AppError::Invalid(super::pnr_problem(e)))?;
+        let typed = super::confirming_personnummer(&personnummer)?;
         if access::person_of(&tenant, &admin.id).await.map_err(super::people_error)?.as_deref() == Some(id.as_str()) {
             return Err(AppError::Invalid(Problem::OwnPerson));
         }

@@ -55,6 +55,19 @@ mod server_side {
         model::personnummer::PersonnummerError,
     };
 
+    /// A personnummer typed to confirm an erasure or an export: required, and a valid one.
+    pub(crate) fn confirming_personnummer(typed: &str) -> Result<crate::model::personnummer::Personnummer, AppError> {
+        use crate::{
+            core::clock::{Clock, SystemClock},
+            model::personnummer::{Day, Personnummer},
+        };
+        if typed.trim().is_empty() {
+            return Err(AppError::Invalid(Problem::ConfirmErase));
+        }
+        let today = Day::from_unix(SystemClock.now_ms() / 1000);
+        Personnummer::parse(typed, today).map_err(|e| AppError::Invalid(pnr_problem(e)))
+    }
+
     pub(crate) fn pnr_problem(e: PersonnummerError) -> Problem {
         match e {
             PersonnummerError::Empty => Problem::PnrEmpty,

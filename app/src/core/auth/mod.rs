@@ -106,7 +106,5 @@ pub fn token_hash(token: &str) -> String {
 
 /// A short random id for new rows (128 bits, hex).
 pub fn new_id() -> Result<String, AuthError> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|_| AuthError::Random)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    crate::core::ids::random_id().map_err(|_| AuthError::Random)
 }

@@ -56,12 +56,7 @@ pub async fn erase(
     let (stored, gender) = row.ok_or(GdprError::NoSuchPerson)?;
     if stored != index {
         drop(tx);
-        // A wrong number is worth a line in the logbook: a slip, or someone trying names.
-        let refused = Event::new(actor, Action::PersonErased, Outcome::Failure)
-            .target(TargetType::Person, log_id(person_id)?)
-            .origin(origin);
-        logbook::record(tenant, clock, &refused).await?;
-        return Err(GdprError::ConfirmationMismatch);
+        return Err(super::wrong_number(tenant, clock, actor, origin, Action::PersonErased, person_id).await);
     }
     let gone = Gone { person_id, gender: &gender, birth_year: typed.year(), index, reason: "request" };
     finish(tenant, catalog, clock, tx, &actor, gone).await

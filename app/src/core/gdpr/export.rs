@@ -438,13 +438,6 @@ pub async fn check_number(
     match stored {
         None => Err(GdprError::NoSuchPerson),
         Some((s,)) if s == index => Ok(()),
-        Some(_) => {
-            let id = Id::parse(person_id).map_err(|_| GdprError::NoSuchPerson)?;
-            let refused = Event::new(actor, Action::PersonExported, Outcome::Failure)
-                .target(TargetType::Person, id)
-                .origin(origin);
-            logbook::record(tenant, clock, &refused).await?;
-            Err(GdprError::ConfirmationMismatch)
-        }
+        Some(_) => Err(super::wrong_number(tenant, clock, actor, origin, Action::PersonExported, person_id).await),
     }
 }

@@ -96,13 +96,26 @@ pub async fn holdings_on(conn: &mut AnyConnection, person_id: &str) -> Result<Ho
         "SELECT COUNT(*) FROM employments WHERE manager_person_id = $1 AND person_id <> $1".to_string(),
         format!("SELECT COUNT(*) FROM talk_addenda WHERE author_person_id = $1 AND talk_id NOT IN ({THEIR_TALKS})"),
     ];
-    let mut n = [0i64; 14];
-    for (sql, out) in queries.iter().zip(n.iter_mut()) {
-        let (count,): (i64,) = sqlx::query_as(sql).bind(person_id).fetch_one(&mut *conn).await?;
-        *out = count;
-    }
-    let [employments, talks, talk_texts, private_notes, addenda, accounts, sessions, sign_in_links, password_history, import_drafts, logbook_events, talks_as_manager, employments_managed, addenda_written] =
-        n;
+    // One round trip: the person's page shows these on every admin view.
+    let sql = format!("SELECT {}", queries.iter().map(|q| format!("({q})")).collect::<Vec<_>>().join(", "));
+    type Counts = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+    let n: Counts = sqlx::query_as(&sql).bind(person_id).fetch_one(&mut *conn).await?;
+    let (
+        employments,
+        talks,
+        talk_texts,
+        private_notes,
+        addenda,
+        accounts,
+        sessions,
+        sign_in_links,
+        password_history,
+        import_drafts,
+        logbook_events,
+        talks_as_manager,
+        employments_managed,
+        addenda_written,
+    ) = n;
     Ok(Holdings {
         employments,
         talks,

@@ -49,8 +49,26 @@ pub enum GdprError {
     Random,
 }
 
+/// Logs that a typed personnummer was not the person's (`action` refused): a slip, or someone
+/// trying numbers; then says so.
+pub(crate) async fn wrong_number(
+    tenant: &crate::core::tenancy::Tenant,
+    clock: &dyn crate::core::clock::Clock,
+    actor: logbook::Actor,
+    origin: logbook::Origin,
+    action: logbook::Action,
+    person_id: &str,
+) -> GdprError {
+    let Ok(id) = logbook::Id::parse(person_id) else { return GdprError::NoSuchPerson };
+    let refused = logbook::Event::new(actor, action, logbook::Outcome::Failure)
+        .target(logbook::TargetType::Person, id)
+        .origin(origin);
+    match logbook::record(tenant, clock, &refused).await {
+        Ok(_) => GdprError::ConfirmationMismatch,
+        Err(e) => e.into(),
+    }
+}
+
 pub(crate) fn new_id() -> Result<String, GdprError> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|_| GdprError::Random)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    crate::core::ids::random_id().map_err(|_| GdprError::Random)
 }

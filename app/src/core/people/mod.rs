@@ -169,9 +169,7 @@ pub(crate) fn name_key(given: &str, family: &str) -> String {
 }
 
 pub(crate) fn new_id() -> Result<String, PeopleError> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|_| PeopleError::Random)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    crate::core::ids::random_id().map_err(|_| PeopleError::Random)
 }
 
 /// The blind index of a personnummer in this tenant.

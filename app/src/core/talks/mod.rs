@@ -85,9 +85,7 @@ pub enum TalkError {
 
 /// A new row id: 32 lower-case hexadecimal characters.
 pub(crate) fn new_id() -> Result<String, TalkError> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|_| TalkError::Random)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    crate::core::ids::random_id().map_err(|_| TalkError::Random)
 }
 
 /// A title or label as people type it: trimmed, 1 to `max` characters, no control characters.
